@@ -1,0 +1,201 @@
+"""Insurance funds: the employee fund (UEBMI) and the resident fund (URRBMI).
+
+Each month a fund collects its revenue, pays its share of the month's claims and earns
+interest; each December it closes the year: balance, first deficit, depletion, and the
+optional adjustment rule. When the pooled reserve cannot pay the month's claims, the
+configured rule applies, visibly in the accounts: ``top_up`` books a government top-up as
+revenue; ``benefit_cut`` pays what the reserve allows, shifts the rest to patients, and
+lowers the benefit level for the next year.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import mesa
+import numpy as np
+
+from agents.patients.population import (
+    RESIDENT_ADULT,
+    RESIDENT_CHILD,
+    RETIREE,
+    WORKER,
+    PatientPopulation,
+)
+from model import inputs
+from model.config import BenefitsConfig, EmployeeFinancing, SanyiConfig
+
+EMPLOYEE, RESIDENT = 0, 1
+FUND_NAMES = ("employee", "resident")
+
+
+@dataclass
+class FundMonth:
+    """Flows of one month, simulated scale, yuan."""
+
+    contributions: float = 0.0
+    subsidy: float = 0.0
+    interest: float = 0.0
+    top_up: float = 0.0
+    pooled_paid: float = 0.0
+    account_paid: float = 0.0
+    account_outflow: float = 0.0  # balances of members who died or moved away
+    shifted_to_patients: float = 0.0  # benefit cut when the reserve ran out
+    account_credits: float = 0.0  # internal: pooled revenue routed to personal accounts
+
+    @property
+    def revenue(self) -> float:
+        return self.contributions + self.subsidy + self.interest + self.top_up
+
+    @property
+    def expenditure(self) -> float:
+        return self.pooled_paid + self.account_paid + self.account_outflow
+
+
+@dataclass
+class FundYear:
+    revenue: float = 0.0
+    expenditure: float = 0.0
+    history: list[tuple[int, float, float, float]] = field(default_factory=list)
+
+
+class Fund(mesa.Agent):
+    """Accounts shared by both funds; subclasses say how revenue is raised."""
+
+    scheme_index = -1
+
+    def __init__(self, model: mesa.Model, cfg: SanyiConfig) -> None:
+        super().__init__(model)
+        self.cfg = cfg
+        self.benefits_cfg: BenefitsConfig = cfg.benefits
+        self.pooled_reserve: float | None = None  # opened on the first month's claims
+        self.benefit_level = 1.0
+        self.contribution_level = 1.0
+        self.month = FundMonth()
+        self.year = FundYear()
+        self.first_deficit_year: int | None = None
+        self.depletion_year: int | None = None
+        self.initial_months = 0.0
+        self.opened_this_month = 0.0
+        self.cut_this_year = False
+
+    @property
+    def name(self) -> str:
+        return FUND_NAMES[self.scheme_index]
+
+    def members(self, pop: PatientPopulation) -> np.ndarray:
+        raise NotImplementedError
+
+    def account_balance(self, pop: PatientPopulation) -> float:
+        return 0.0
+
+    # -- monthly ------------------------------------------------------------------------
+    def collect(self, pop: PatientPopulation, year: int) -> None:
+        """Raise this month's revenue (subclasses) and earn interest on the pooled reserve."""
+        self.month = FundMonth()
+        self.opened_this_month = 0.0
+        if self.pooled_reserve is not None and self.pooled_reserve > 0:
+            self.month.interest = self.pooled_reserve * self.benefits_cfg.reserve_interest_rate / 12
+
+    def settle_month(self, nominal_pooled: float, account_paid: float,
+                     account_outflow: float) -> float:
+        """Pay the month's claims; returns the share of the pooled claims actually paid."""
+        m = self.month
+        if self.pooled_reserve is None:  # opening balance: months of the first month's claims
+            self.pooled_reserve = self.initial_months * nominal_pooled
+            self.opened_this_month = self.pooled_reserve
+        available = self.pooled_reserve + m.revenue - m.account_credits
+        paid_share = 1.0
+        if nominal_pooled > available:
+            shortfall = nominal_pooled - max(available, 0.0)
+            if self.benefits_cfg.on_depletion == "top_up":
+                m.top_up = shortfall
+            else:
+                paid_share = max(available, 0.0) / nominal_pooled
+                m.shifted_to_patients = shortfall
+                self.cut_this_year = True
+            if self.depletion_year is None:
+                self.depletion_year = self.model.year
+        m.pooled_paid = nominal_pooled * paid_share
+        m.account_paid = account_paid
+        m.account_outflow = account_outflow
+        self.pooled_reserve += m.revenue - m.account_credits - m.pooled_paid
+        self.year.revenue += m.revenue
+        self.year.expenditure += m.expenditure
+        return paid_share
+
+    # -- yearly -------------------------------------------------------------------------
+    def close_year(self, year: int, reserve: float) -> None:
+        """Balance of the year, first deficit, and the adjustment rule."""
+        balance = self.year.revenue - self.year.expenditure
+        if balance < 0 and self.first_deficit_year is None:
+            self.first_deficit_year = year
+        months = reserve / max(self.year.expenditure / 12, 1e-9)
+        self.year.history.append((year, self.year.revenue, self.year.expenditure, months))
+        if self.cut_this_year:  # benefit_cut: next year's benefits fit the money left
+            self.benefit_level *= 1 - self.benefits_cfg.adjustment.step
+        self._adjust(months)
+        self.year = FundYear(history=self.year.history)
+        self.cut_this_year = False
+
+    def _adjust(self, reserve_months: float) -> None:
+        adj = self.benefits_cfg.adjustment
+        if not adj.enabled:
+            return
+        direction = (-1 if reserve_months < adj.lower_months else
+                     1 if reserve_months > adj.upper_months else 0)
+        if adj.lever == "contributions":
+            self.contribution_level *= 1 - direction * adj.step
+        else:
+            self.benefit_level *= 1 + direction * adj.step
+
+
+class EmployeeFund(Fund):
+    """UEBMI: payroll contributions of workers only; personal accounts for outpatient care."""
+
+    scheme_index = EMPLOYEE
+
+    def members(self, pop: PatientPopulation) -> np.ndarray:
+        return pop.alive & ((pop.scheme == WORKER) | (pop.scheme == RETIREE))
+
+    def account_balance(self, pop: PatientPopulation) -> float:
+        return float(pop.account.sum(dtype=np.float64))
+
+    def collect(self, pop: PatientPopulation, year: int) -> None:
+        super().collect(pop, year)
+        fin: EmployeeFinancing = self.benefits_cfg.employee_financing
+        workers = np.flatnonzero(pop.alive & (pop.scheme == WORKER))
+        average = fin.average_contribution_base_yuan * (
+            1 + self.cfg.scenario.wage_growth_per_year) ** (year - self.cfg.pricing.price_year)
+        base = np.clip(pop.income[workers], fin.base_floor_ratio * average,
+                       fin.base_cap_ratio * average) / 12
+        maternity = fin.maternity_rate if year >= fin.maternity_merge_year else 0.0
+        rate = (fin.employer_rate + fin.employee_rate + maternity) * self.contribution_level
+        self.month.contributions = float(base.sum(dtype=np.float64)) * rate
+        to_account = fin.employee_rate + (
+            fin.employer_share_to_accounts * fin.employer_rate
+            if year < fin.account_reform_year else 0.0)
+        credit = base.astype(np.float64) * to_account
+        pop.account[workers] += credit
+        retirees = np.flatnonzero(pop.alive & (pop.scheme == RETIREE))
+        pop.account[retirees] += fin.retiree_account_credit_yuan / 12
+        self.month.account_credits = float(credit.sum()) + (
+            retirees.size * fin.retiree_account_credit_yuan / 12)
+
+
+class ResidentFund(Fund):
+    """URRBMI: a flat individual contribution plus a government subsidy per enrollee."""
+
+    scheme_index = RESIDENT
+
+    def members(self, pop: PatientPopulation) -> np.ndarray:
+        return pop.alive & ((pop.scheme == RESIDENT_ADULT) | (pop.scheme == RESIDENT_CHILD))
+
+    def collect(self, pop: PatientPopulation, year: int) -> None:
+        super().collect(pop, year)
+        n = int(np.count_nonzero(self.members(pop)))
+        growth = self.cfg.scenario.subsidy_growth_per_year
+        individual = inputs.policy_input("resident_individual_contribution", year, growth)
+        subsidy = inputs.policy_input("resident_subsidy_per_enrollee", year, growth)
+        self.month.contributions = n * individual / 12 * self.contribution_level
+        self.month.subsidy = n * subsidy / 12

@@ -1,0 +1,229 @@
+"""Demography: the initial population, deaths, births, migration, retirement and enrolment.
+
+Rates come from official tables (``model.inputs``) refreshed once a year; each month the
+rules act on whole arrays, and only the persons an event touches are indexed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from agents.patients import disease
+from agents.patients.population import (
+    CHILD_AGE_YEARS,
+    RESIDENT_ADULT,
+    RESIDENT_CHILD,
+    RETIREE,
+    UNINSURED,
+    WORKER,
+    PatientPopulation,
+    month_index,
+)
+from model import inputs
+from model.config import SanyiConfig
+from model.policies.benefits import RetirementRule
+from model.streams import Streams
+
+WORKING_AGE_EDGES = np.array([16, 25, 35, 45, 55, 200])  # bands of urban_worker_share_by_age
+MIGRANT_AGES = (18, 46)  # movers are young adults
+OLDEST_AGE_MONTHS = (inputs.MAX_AGE + 1) * 12  # nobody lives past 105 in the model
+
+
+@dataclass
+class MonthEvents:
+    """Who died, was born and moved this month (indices into the population)."""
+
+    deaths: np.ndarray
+    births: np.ndarray
+    immigrants: np.ndarray
+    emigrants: np.ndarray
+
+
+def wage_index(cfg: SanyiConfig, year: int) -> float:
+    """Average wage of a year relative to the price year of the schedules."""
+    return (1 + cfg.scenario.wage_growth_per_year) ** (year - cfg.pricing.price_year)
+
+
+class Demography:
+    """Population dynamics of one region, with rates refreshed each January."""
+
+    def __init__(self, cfg: SanyiConfig, streams: Streams, retirement: RetirementRule,
+                 n_primary: int) -> None:
+        self.cfg = cfg
+        self.streams = streams
+        self.retirement = retirement
+        self.n_primary = n_primary
+        self.death_prob_table = np.zeros(inputs.N_AGES * 2, dtype=np.float32)
+        self.births_per_month = 0.0
+        self.year = cfg.population.start_year
+
+    # -- the initial population ---------------------------------------------------------
+    def populate(self, pop: PatientPopulation, n: int) -> None:
+        """Draw ``n`` persons with the start year's age-sex structure and their attributes."""
+        cfg, rng = self.cfg, self.streams.init.rng
+        year = cfg.population.start_year
+        table = inputs.initial_age_sex(year, cfg.scenario.tfr_by_year,
+                                       cfg.scenario.mortality_improvement_per_year)
+        cells = rng.choice(table.size, size=n, p=(table / table.sum()).ravel())
+        idx = pop.allocate(n)
+        age, female = np.divmod(cells, 2)
+        now = month_index(year)
+        pop.alive[idx] = True
+        pop.female[idx] = female.astype(bool)
+        pop.birth_month[idx] = now - age * 12 - rng.integers(0, 12, n)
+        pop.rural[idx] = rng.random(n) >= cfg.population.urban_share
+        pop.cadre[idx] = pop.female[idx] & (rng.random(n) < cfg.population.female_cadre_share)
+        pop.home[idx] = rng.integers(0, self.n_primary, n)
+        pop.retirement_age_months[idx] = self.retirement.age_months(
+            pop.birth_month[idx], pop.female[idx], pop.cadre[idx])
+        self._initial_schemes(pop, idx, now, rng)
+        self._sample_incomes(pop, idx, year, rng)
+        disease.initial_conditions(pop, idx, now, rng)
+
+    def _initial_schemes(self, pop: PatientPopulation, idx: np.ndarray, now: int,
+                         rng: np.random.Generator) -> None:
+        p = self.cfg.population
+        age_m = pop.age_months(now)[idx]
+        age = age_m // 12
+        rural = pop.rural[idx]
+        retired_age = age_m >= pop.retirement_age_months[idx]
+        band = np.clip(np.searchsorted(WORKING_AGE_EDGES, age, side="right") - 1, 0, 4)
+        share = np.asarray(p.urban_worker_share_by_age)[band] * np.where(
+            rural, p.rural_worker_factor, 1.0)
+        u = rng.random(idx.size)
+        worker = (age >= 16) & ~retired_age & (u < share)
+        retiree = retired_age & (u < np.where(rural, p.rural_retiree_share, p.urban_retiree_share))
+        uninsured = rng.random(idx.size) < p.uninsured_share
+        scheme = np.where(age < CHILD_AGE_YEARS, RESIDENT_CHILD, RESIDENT_ADULT)
+        scheme = np.where(uninsured, UNINSURED, scheme)
+        scheme = np.where(worker, WORKER, np.where(retiree, RETIREE, scheme))
+        pop.scheme[idx] = scheme.astype(np.uint8)
+
+    def _sample_incomes(self, pop: PatientPopulation, idx: np.ndarray, year: int,
+                        rng: np.random.Generator) -> None:
+        """Wages of workers around the average contribution base; pensions; resident incomes."""
+        p = self.cfg.population
+        w = wage_index(self.cfg, year)
+        base = self.cfg.benefits.employee_financing.average_contribution_base_yuan * w
+        scheme = pop.scheme[idx]
+        sigma = np.where(scheme == WORKER, p.wage_lognormal_sigma,
+                         p.resident_income_lognormal_sigma)
+        spread = np.exp(rng.standard_normal(idx.size) * sigma - sigma**2 / 2)
+        resident = np.where(pop.rural[idx], p.rural_resident_income_yuan,
+                            p.urban_resident_income_yuan) * w
+        level = np.select([scheme == WORKER, scheme == RETIREE], [base, 0.6 * base], resident)
+        pop.income[idx] = (level * spread).astype(np.float32)
+
+    # -- yearly refresh -------------------------------------------------------------------
+    def start_year(self, pop: PatientPopulation, year: int) -> None:
+        """Refresh death and birth rates for the calendar year; index incomes to wages."""
+        if year != self.year:
+            growth = wage_index(self.cfg, year) / wage_index(self.cfg, self.year)
+            pop.income *= np.float32(growth)
+        self.year = year
+        sc = self.cfg.scenario
+        rates = inputs.death_rates(year + 0.5, sc.mortality_improvement_per_year)
+        monthly = 1 - np.exp(-rates / 12)
+        self.death_prob_table[:] = (monthly / disease.mortality_norm(rates)).ravel()
+        tfr = inputs.interpolate_by_year(sc.tfr_by_year, year) + sc.tfr_offset * float(
+            np.clip((year - 2024) / 6, 0, 1))
+        asfr = inputs.fertility_rates(max(tfr, 0.0))
+        now = month_index(year)
+        women = pop.alive & pop.female
+        age = np.clip(pop.age_years(now)[women], 0, inputs.MAX_AGE)
+        self.births_per_month = float(asfr[age].sum()) / 12
+
+    # -- monthly events -------------------------------------------------------------------
+    def deaths(self, pop: PatientPopulation, now: int, extra: np.ndarray) -> np.ndarray:
+        """Persons dying this month: age-sex-condition hazard, plus ``extra`` (acute events)."""
+        age = np.minimum(pop.age_years(now), inputs.MAX_AGE)
+        cell = age.astype(np.int32) * 2 + pop.female
+        hazard = self.death_prob_table[cell] * disease.MORTALITY_RR[pop.conditions]
+        u = self.streams.mortality.uniforms(pop.capacity)
+        too_old = pop.age_months(now) >= OLDEST_AGE_MONTHS
+        dead = pop.alive & ((u < hazard) | too_old)
+        dead[extra] = pop.alive[extra]
+        return np.flatnonzero(dead)
+
+    def births(self, pop: PatientPopulation, now: int) -> np.ndarray:
+        """Newborns of the month: resident children (or uninsured), in a home facility."""
+        rng = self.streams.births.rng
+        n = int(rng.poisson(self.births_per_month))
+        idx = pop.allocate(n)
+        p = self.cfg.population
+        pop.alive[idx] = True
+        pop.birth_month[idx] = now
+        pop.female[idx] = rng.random(n) >= inputs.MALE_SHARE_AT_BIRTH
+        pop.rural[idx] = rng.random(n) >= p.urban_share
+        pop.cadre[idx] = pop.female[idx] & (rng.random(n) < p.female_cadre_share)
+        pop.home[idx] = rng.integers(0, self.n_primary, n)
+        uninsured = rng.random(n) < p.uninsured_share
+        pop.scheme[idx] = np.where(uninsured, UNINSURED, RESIDENT_CHILD).astype(np.uint8)
+        self._reset_new(pop, idx)
+        self._sample_incomes(pop, idx, self.year, rng)
+        return idx
+
+    def emigrants(self, pop: PatientPopulation, now: int) -> np.ndarray:
+        """Young adults leaving the region this month."""
+        age = pop.age_years(now)
+        movers = pop.alive & (age >= MIGRANT_AGES[0]) & (age < MIGRANT_AGES[1])
+        n_movers = int(np.count_nonzero(movers))
+        if n_movers == 0:
+            return np.empty(0, dtype=np.int64)
+        p = self.cfg.scenario.emigration_rate * pop.n_alive / n_movers / 12
+        u = self.streams.emigration.uniforms(pop.capacity)
+        return np.flatnonzero(movers & (u < p))
+
+    def immigrants(self, pop: PatientPopulation, now: int) -> np.ndarray:
+        """Young adults arriving this month, healthy, enrolled like locals of their age."""
+        rng = self.streams.immigration.rng
+        n = int(rng.poisson(self.cfg.scenario.immigration_rate * pop.n_alive / 12))
+        idx = pop.allocate(n)
+        p = self.cfg.population
+        pop.alive[idx] = True
+        pop.birth_month[idx] = now - rng.integers(MIGRANT_AGES[0] * 12, MIGRANT_AGES[1] * 12, n)
+        pop.female[idx] = rng.random(n) < 0.5
+        pop.rural[idx] = rng.random(n) >= p.urban_share
+        pop.cadre[idx] = pop.female[idx] & (rng.random(n) < p.female_cadre_share)
+        pop.home[idx] = rng.integers(0, self.n_primary, n)
+        self._reset_new(pop, idx)
+        self._initial_schemes(pop, idx, now, rng)
+        self._sample_incomes(pop, idx, self.year, rng)
+        return idx
+
+    def _reset_new(self, pop: PatientPopulation, idx: np.ndarray) -> None:
+        pop.retirement_age_months[idx] = self.retirement.age_months(
+            pop.birth_month[idx], pop.female[idx], pop.cadre[idx])
+        pop.conditions[idx] = 0
+        pop.controlled[idx] = False
+        pop.oop_year[idx] = 0.0
+        pop.fund_year[idx] = 0.0
+        pop.account[idx] = 0.0
+        pop.hrql[idx] = 1.0
+
+    # -- enrolment ------------------------------------------------------------------------
+    def update_enrolment(self, pop: PatientPopulation, now: int) -> np.ndarray:
+        """Retirement at the statutory age, children coming of age, joining and leaving work.
+
+        Returns the indices of workers who retired this month (they stop contributing).
+        """
+        p = self.cfg.population
+        age_m = pop.age_months(now)
+        scheme = pop.scheme
+        retiring = np.flatnonzero((scheme == WORKER) & (age_m >= pop.retirement_age_months))
+        scheme[retiring] = RETIREE
+        pop.income[retiring] *= np.float32(0.6)  # pension replaces the wage
+        adult = np.flatnonzero((scheme == RESIDENT_CHILD) & (age_m >= CHILD_AGE_YEARS * 12))
+        scheme[adult] = RESIDENT_ADULT
+        u = self.streams.enrolment.uniforms(pop.capacity)
+        entry = p.worker_entry_rate / 12 * np.where(pop.rural, p.rural_worker_factor, 1.0)
+        joining = np.flatnonzero((scheme == RESIDENT_ADULT) & (age_m >= 16 * 12)
+                                 & (age_m < 46 * 12) & (u < entry))
+        leaving = np.flatnonzero((scheme == WORKER) & (u > 1 - p.worker_exit_rate / 12))
+        scheme[joining] = WORKER
+        scheme[leaving] = RESIDENT_ADULT
+        if joining.size:
+            self._sample_incomes(pop, joining, self.year, self.streams.incomes.rng)
+        return retiring

@@ -1,0 +1,201 @@
+"""Chronic disease: prevalence at start, incidence, control, complications, quality of life.
+
+Each condition's prevalence by age is a logistic curve fitted to Chinese surveys
+(``model/data/chronic_conditions.csv``). Incidence follows from that curve: without excess
+mortality a logistic prevalence p(a) with slope b needs the hazard b * p(a); the excess
+deaths of the ill add p(a) * (RR - 1) * mu(a). A scenario trend multiplies incidence.
+Incidence is drawn by thinning: one uniform per person against the largest possible
+hazard of the person's age and sex, then exact work only for the few candidates.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from importlib import resources
+
+import numpy as np
+
+from agents.patients.population import CONDITIONS, N_CONDITIONS, N_MASKS, PatientPopulation
+from model import inputs
+from model.streams import Streams
+
+# Blood-pressure control lowers stroke risk by about 40 % and coronary events by about 20 %
+# (Law, Morris & Wald, BMJ 2009); a single relative risk for all complications here.
+CONTROLLED_COMPLICATION_RR = 0.6
+# EQ-5D utility by age band (0-44, 45-59, 60-69, 70-79, 80+): stylised from Chinese
+# population norms (about 0.96 falling to 0.85 in the oldest).
+HRQL_BY_AGE = np.array([0.96, 0.94, 0.91, 0.88, 0.84], dtype=np.float32)
+HRQL_AGE_EDGES = np.array([45, 60, 70, 80])
+UNCONTROLLED_EXTRA_DECREMENT = 0.5  # uncontrolled conditions cost 50 % more utility
+
+
+@dataclass(frozen=True)
+class ConditionTable:
+    """Parameters of the seven conditions, one entry per condition (bit order)."""
+
+    names: tuple[str, ...]
+    min_age: np.ndarray
+    logit_p60: np.ndarray
+    slope: np.ndarray
+    male_log_odds: np.ndarray
+    mortality_rr: np.ndarray
+    hrql_decrement: np.ndarray
+    drug_class: tuple[str, ...]
+    complication_rate: np.ndarray  # per person-year when uncontrolled
+    case_fatality: np.ndarray
+    complication_adds: np.ndarray  # bit index of the condition an event adds, or -1
+
+
+def _load_conditions() -> ConditionTable:
+    text = resources.files("model").joinpath("data", "chronic_conditions.csv").read_text()
+    rows = sorted(csv.DictReader(text.splitlines()), key=lambda r: int(r["bit"]))
+    if tuple(r["condition"] for r in rows) != CONDITIONS:
+        raise ValueError("chronic_conditions.csv must list the conditions in CONDITIONS order")
+
+    def col(name: str) -> np.ndarray:
+        return np.array([float(r[name]) for r in rows])
+
+    p60 = col("prevalence_at_60")
+    return ConditionTable(
+        names=CONDITIONS,
+        min_age=col("min_age"),
+        logit_p60=np.log(p60 / (1 - p60)),
+        slope=col("logit_slope_per_year"),
+        male_log_odds=col("male_log_odds"),
+        mortality_rr=col("mortality_rr"),
+        hrql_decrement=col("hrql_decrement"),
+        drug_class=tuple(r["drug_class"] for r in rows),
+        complication_rate=col("complication_rate_per_year"),
+        case_fatality=col("complication_case_fatality"),
+        complication_adds=np.array(
+            [CONDITIONS.index(r["complication_adds"]) if r["complication_adds"] else -1
+             for r in rows]),
+    )
+
+
+TABLE = _load_conditions()
+_BITS = np.array([[m >> b & 1 for b in range(N_CONDITIONS)] for m in range(N_MASKS)], dtype=bool)
+# Mortality multiplier of each bitmask (relative risks multiply).
+MORTALITY_RR = np.prod(np.where(_BITS, TABLE.mortality_rr, 1.0), axis=1).astype(np.float32)
+
+
+def prevalence(age: np.ndarray, female: np.ndarray) -> np.ndarray:
+    """Expected prevalence of each condition, shape (persons, conditions)."""
+    sex_shift = np.where(female, -0.5, 0.5)[:, None] * TABLE.male_log_odds
+    logit = TABLE.logit_p60 + TABLE.slope * (age[:, None] - 60) + sex_shift
+    return np.where(age[:, None] >= TABLE.min_age, 1 / (1 + np.exp(-logit)), 0.0)
+
+
+def _age_sex_grid() -> tuple[np.ndarray, np.ndarray]:
+    ages = np.repeat(np.arange(inputs.N_AGES), 2).astype(float)
+    female = np.tile([False, True], inputs.N_AGES)
+    return ages, female
+
+
+def mortality_norm(death_rates: np.ndarray) -> np.ndarray:
+    """Mean condition multiplier by age and sex, so that the life table holds on average."""
+    ages, female = _age_sex_grid()
+    p = prevalence(ages, female)
+    mean_rr = np.prod(1 - p + p * TABLE.mortality_rr, axis=1)
+    return mean_rr.reshape(inputs.N_AGES, 2)
+
+
+def incidence_table(death_rates: np.ndarray, trend: float) -> np.ndarray:
+    """Monthly onset hazard by (age * 2 + sex, condition) for persons without the condition."""
+    ages, female = _age_sex_grid()
+    p = prevalence(ages, female)
+    mu = death_rates.reshape(-1)[:, None] / mortality_norm(death_rates).reshape(-1)[:, None]
+    yearly = TABLE.slope * p + p * (TABLE.mortality_rr - 1) * mu
+    yearly = np.where(ages[:, None] >= TABLE.min_age, yearly, 0.0) * trend
+    return (1 - np.exp(-yearly / 12)).astype(np.float32)
+
+
+def initial_conditions(pop: PatientPopulation, idx: np.ndarray, now: int,
+                       rng: np.random.Generator) -> None:
+    """Conditions at start drawn from the prevalence curves; control at its steady state."""
+    age = pop.age_years(now)[idx].astype(float)
+    held = rng.random((idx.size, N_CONDITIONS)) < prevalence(age, pop.female[idx])
+    pop.conditions[idx] = (held * (1 << np.arange(N_CONDITIONS))).sum(axis=1).astype(np.uint8)
+    pop.controlled[idx] = (pop.conditions[idx] > 0) & (rng.random(idx.size) < 0.4)
+    update_hrql(pop, now)
+
+
+class ChronicDisease:
+    """Monthly onset of conditions, control, complications and quality of life."""
+
+    def __init__(self, streams: Streams) -> None:
+        self.streams = streams
+        self.onset = np.zeros((inputs.N_AGES * 2, N_CONDITIONS), dtype=np.float32)
+        self.onset_any = np.zeros(inputs.N_AGES * 2, dtype=np.float32)
+        rates = np.where(_BITS, TABLE.complication_rate, 0.0) / 12
+        self.complication_by_mask = np.stack(
+            [rates.sum(axis=1), rates.sum(axis=1) * CONTROLLED_COMPLICATION_RR], axis=1
+        ).astype(np.float32)  # (mask, controlled) -> monthly probability of an acute event
+
+    def start_year(self, year: int, improvement: float, trend: float) -> None:
+        rates = inputs.death_rates(year + 0.5, improvement)
+        self.onset[:] = incidence_table(rates, trend)
+        self.onset_any[:] = np.minimum(self.onset.sum(axis=1), 1.0)
+
+    def onset_of_conditions(self, pop: PatientPopulation, now: int) -> int:
+        """New diagnoses this month (at most one per person); returns their number."""
+        age = np.minimum(pop.age_years(now), inputs.MAX_AGE).astype(np.int32)
+        cell = age * 2 + pop.female
+        u = self.streams.incidence.uniforms(pop.capacity)
+        cand = np.flatnonzero(pop.alive & (u < self.onset_any[cell]))
+        if cand.size == 0:
+            return 0
+        held = _BITS[pop.conditions[cand]]
+        hazard = np.where(held, 0.0, self.onset[cell[cand]])
+        total = hazard.sum(axis=1)
+        # Given candidacy u is uniform on [0, bound): accepting u < total keeps probability
+        # ``total``, and u is then uniform on [0, total), which picks the condition.
+        v = u[cand]
+        accept = v < total
+        cum = np.cumsum(hazard, axis=1)
+        which = (cum < v[:, None]).sum(axis=1)
+        new = cand[accept]
+        pop.conditions[new] |= (1 << which[accept]).astype(np.uint8)
+        return int(new.size)
+
+    def complications(self, pop: PatientPopulation) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Acute events of the month: (persons, condition causing it, dies of it)."""
+        prob = self.complication_by_mask[pop.conditions, pop.controlled.astype(np.int8)]
+        u = self.streams.complications.uniforms(pop.capacity)
+        who = np.flatnonzero(pop.alive & (u < prob))
+        if who.size == 0:
+            empty = np.empty(0, dtype=np.int64)
+            return empty, empty, np.empty(0, dtype=bool)
+        rates = np.where(_BITS[pop.conditions[who]], TABLE.complication_rate, 0.0)
+        v = u[who] / prob[who] * rates.sum(axis=1)  # reuse the uniform: uniform on [0, total)
+        cause = np.minimum((np.cumsum(rates, axis=1) < v[:, None]).sum(axis=1), N_CONDITIONS - 1)
+        adds = TABLE.complication_adds[cause]
+        gains = adds >= 0
+        pop.conditions[who[gains]] |= (1 << adds[gains]).astype(np.uint8)
+        dies = self.streams.fatality.rng.random(who.size) < TABLE.case_fatality[cause]
+        return who, cause, dies
+
+    @staticmethod
+    def update_control(pop: PatientPopulation, adherent: np.ndarray,
+                       gain: float, loss: float, u: np.ndarray) -> None:
+        """Adherent chronic patients may gain control; the others may lose it."""
+        chronic = pop.alive & (pop.conditions > 0)
+        gains = chronic & adherent & (u < gain)
+        losses = chronic & ~adherent & (u < loss)
+        pop.controlled[gains] = True
+        pop.controlled[losses] = False
+        pop.controlled[pop.conditions == 0] = False
+
+
+_DECREMENT_BY_MASK = np.where(_BITS, TABLE.hrql_decrement, 0.0).sum(axis=1).astype(np.float32)
+
+
+def update_hrql(pop: PatientPopulation, now: int) -> None:
+    """Quality-of-life weight: an age norm minus decrements of the conditions held."""
+    band = np.searchsorted(HRQL_AGE_EDGES, pop.age_years(now), side="right")
+    loss = _DECREMENT_BY_MASK[pop.conditions] * np.where(
+        pop.controlled, np.float32(1.0), np.float32(1 + UNCONTROLLED_EXTRA_DECREMENT))
+    np.subtract(HRQL_BY_AGE[band], loss, out=pop.hrql)
+    np.maximum(pop.hrql, 0.0, out=pop.hrql)
+    pop.hrql[~pop.alive] = 0.0

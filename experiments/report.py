@@ -1,0 +1,50 @@
+"""What ``sanyi-run`` shows a person: a progress bar while it runs, a KPI table at the end."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+KPIS = (
+    ("final_reserve_months", "Fund reserve, months of spending (final year)", "{:.1f}"),
+    ("first_deficit_year", "First year with a deficit", "{}"),
+    ("depletion_year", "Year a pooled reserve ran out", "{}"),
+    ("fund_spending_growth_pct_per_year", "Fund spending per enrollee, growth %/yr", "{:.2f}"),
+    ("oop_share", "Out-of-pocket share of spending (final year)", "{:.1%}"),
+    ("qalys_per_10k_fund_yuan", "QALYs per 10,000 yuan of fund spending", "{:.3f}"),
+    ("catastrophic_rate", "Catastrophic health expenditure rate", "{:.1%}"),
+    ("chronic_control_rate", "Chronic-disease control rate", "{:.1%}"),
+)
+
+
+@contextmanager
+def progress_bar(total: int, label: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar over simulated months; yields a callback taking the months done."""
+    columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("months"), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True)) as progress:
+        task = progress.add_task(label, total=total)
+        yield lambda done: progress.update(task, completed=done)
+
+
+def format_kpi(value: Any, fmt: str) -> str:
+    if value is None:
+        return "none"
+    return fmt.format(value)
+
+
+def kpi_table(summary: dict[str, Any], out_dir: Path, console: Console | None = None) -> None:
+    console = console or Console()
+    table = Table(title="sanyi: key results")
+    table.add_column("KPI")
+    table.add_column("value", justify="right")
+    for key, text, fmt in KPIS:
+        table.add_row(text, format_kpi(summary.get(key), fmt))
+    console.print(table)
+    console.print(f"outputs: {out_dir.resolve()}")

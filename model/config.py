@@ -1,0 +1,581 @@
+"""Structured configuration: the schema of every config group and its validation.
+
+Hydra composes YAML files from ``conf/`` onto these dataclasses, which gives types and
+defaults; :func:`validate` then checks ranges once, before the first step, so that a bad
+value fails at start with one line naming the key, the value and what is allowed.
+
+Groups separate *levers* (``payment``, ``procurement``, ``pricing``, ``benefits``: what a
+government chooses) from *uncertainties* (``scenario``, ``behaviour``: what nobody controls)
+and the *setting* (``population``: the region simulated).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, fields, is_dataclass
+from typing import Any
+
+from hydra.core.config_store import ConfigStore
+from omegaconf import MISSING, DictConfig, OmegaConf
+
+FIRST_START_YEAR, LAST_START_YEAR = 2015, 2030
+LAST_END_YEAR = 2100
+
+
+class ConfigError(ValueError):
+    """A configuration value that cannot be run; the message is one line for the user."""
+
+
+# ---------------------------------------------------------------------------------------
+# Field checks: declared next to each field, applied by ``validate``.
+# ---------------------------------------------------------------------------------------
+
+
+def _checked(default: Any, check: str, **kwargs: Any) -> Any:
+    """A dataclass field carrying a named range check (see ``_CHECKS``)."""
+    if isinstance(default, list):
+        return field(default_factory=lambda: list(default), metadata={"check": check, **kwargs})
+    return field(default=default, metadata={"check": check, **kwargs})
+
+
+def probability(default: float) -> Any:
+    return _checked(default, "probability")
+
+
+def nonneg(default: float) -> Any:
+    return _checked(default, "nonneg")
+
+
+def positive(default: float) -> Any:
+    return _checked(default, "positive")
+
+
+def rate(default: float, lo: float = -0.5, hi: float = 1.0) -> Any:
+    """A yearly growth or trend rate: may be negative, bounded to plausible values."""
+    return _checked(default, "between", lo=lo, hi=hi)
+
+
+def between(default: float, lo: float, hi: float) -> Any:
+    return _checked(default, "between", lo=lo, hi=hi)
+
+
+def one_of(default: str, *choices: str) -> Any:
+    return _checked(default, "choice", choices=choices)
+
+
+@dataclass
+class ByTier:
+    """One value per hospital tier (primary care, county/secondary, city/tertiary)."""
+
+    primary: float = 0.0
+    secondary: float = 0.0
+    tertiary: float = 0.0
+
+    def as_tuple(self) -> tuple[float, float, float]:
+        return (self.primary, self.secondary, self.tertiary)
+
+
+# ---------------------------------------------------------------------------------------
+# population/: the region simulated, its facilities and its baseline use of care
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class TierCapacity:
+    """Hospitals of one tier in the region (counts are for the represented population)."""
+
+    count: int = _checked(1, "positive_int")
+    beds_per_1000: float = nonneg(1.0)  # beds per 1,000 represented persons
+    quality: float = probability(0.5)  # perceived quality score in [0, 1]
+    distance_km_urban: float = nonneg(3.0)
+    distance_km_rural: float = nonneg(10.0)
+    fixed_cost_per_bed_month_yuan: float = nonneg(3000.0)
+
+
+@dataclass
+class HospitalsConfig:
+    # Region of 4.24 million: national counts (NHC bulletin 2021: 3,275 tertiary, 10,848
+    # secondary hospitals, ~35,000 township and 10,000 community health centres) / 333
+    # prefecture-level divisions, grouped into a few facilities per tier.
+    # Beds per 1,000: NHC 2021, 6.7 in all; primary care 1.7, hospitals 5.2 split ~45 % tertiary.
+    primary: TierCapacity = field(
+        default_factory=lambda: TierCapacity(
+            count=24, beds_per_1000=1.7, quality=0.35, distance_km_urban=1.5,
+            distance_km_rural=5.0, fixed_cost_per_bed_month_yuan=2500.0,
+        )
+    )
+    secondary: TierCapacity = field(
+        default_factory=lambda: TierCapacity(
+            count=8, beds_per_1000=2.8, quality=0.6, distance_km_urban=5.0,
+            distance_km_rural=20.0, fixed_cost_per_bed_month_yuan=5000.0,
+        )
+    )
+    tertiary: TierCapacity = field(
+        default_factory=lambda: TierCapacity(
+            count=3, beds_per_1000=2.4, quality=0.9, distance_km_urban=8.0,
+            distance_km_rural=45.0, fixed_cost_per_bed_month_yuan=9000.0,
+        )
+    )
+
+
+@dataclass
+class CareUseConfig:
+    """Baseline use of care before prices bite (per person-year unless stated)."""
+
+    # Acute (non-chronic) admissions per person-year by age band
+    # (0-14, 15-44, 45-59, 60-69, 70-79, 80+); chronic conditions add their own risk on top.
+    admission_rate_by_age: list[float] = _checked(
+        [0.06, 0.055, 0.07, 0.11, 0.16, 0.22], "nonneg_list"
+    )
+    # Extra admissions per person-year for women aged 20-39 (childbirth; NHSA includes
+    # maternity in the employee fund from 2019).
+    maternity_admission_rate: float = nonneg(0.045)
+    # Extra admissions per person-year per chronic condition held (multimorbidity adds up).
+    admission_rate_per_condition: float = nonneg(0.07)
+    # Acute outpatient visits per person-year by the same age bands.
+    outpatient_rate_by_age: list[float] = _checked(
+        [3.0, 2.0, 2.6, 3.6, 4.2, 4.4], "nonneg_list"
+    )
+    # Share of admissions by severity (mild, moderate, severe); must sum to 1.
+    severity_shares: list[float] = _checked([0.45, 0.40, 0.15], "shares")
+    # Cost and stay relative to a moderate case, by severity.
+    severity_cost_factor: list[float] = _checked([0.55, 1.0, 2.2], "nonneg_list")
+    severity_los_factor: list[float] = _checked([0.7, 1.0, 1.6], "nonneg_list")
+    # Base length of stay of a moderate case, days, by tier (NHC 2021 ALOS: hospitals 9.2).
+    los_days: ByTier = field(default_factory=lambda: ByTier(7.0, 8.8, 10.8))
+    # Rural prices relative to urban (county and township price schedules are lower).
+    rural_price_factor: float = positive(0.75)
+
+
+@dataclass
+class PopulationConfig:
+    size: int = _checked(100_000, "positive_int")  # simulated persons
+    start_year: int = _checked(2025, "start_year")
+    end_year: int = _checked(2050, "end_year")  # last simulated year, inclusive
+    region_type: str = one_of("prefecture", "prefecture")
+    # Represented population: a prefecture-level city of national average size
+    # (NBS: 1,412 million at end 2020 / 333 prefecture-level divisions).
+    represented_persons: float = positive(4_240_000.0)
+    # Urban share: 2020 census, 63.89 %.
+    urban_share: float = probability(0.639)
+    # Uninsured: 1 - enrolled 1,361 million (NHSA 2020) / population 1,412 million.
+    uninsured_share: float = probability(0.036)
+    # Probability that an urban person of working age is an employee-scheme worker, by age
+    # band (16-24, 25-34, 35-44, 45-54, 55-64); rural persons take rural_worker_factor of it.
+    # Hand-calibrated to NHSA worker and retiree counts 2019-2023.
+    urban_worker_share_by_age: list[float] = _checked(
+        [0.18, 0.50, 0.50, 0.42, 0.34], "probability_list"
+    )
+    rural_worker_factor: float = probability(0.18)
+    # Share of persons above retirement age at the start who are employee-scheme retirees,
+    # urban and rural (hand-calibrated to NHSA retiree counts).
+    urban_retiree_share: float = probability(0.47)
+    rural_retiree_share: float = probability(0.06)
+    # Share of female workers in cadre posts (statutory retirement at 55, not 50).
+    female_cadre_share: float = probability(0.45)
+    # Yearly hazard that an urban resident adult aged 16-45 joins the employee scheme, and that
+    # a worker leaves it (job loss, informal work); they keep total membership growing.
+    worker_entry_rate: float = probability(0.035)
+    worker_exit_rate: float = probability(0.02)
+    # Employee wages: median yearly wage relative to the average contribution base, spread.
+    wage_lognormal_sigma: float = nonneg(0.5)
+    # Resident incomes, yuan/year at start (NBS 2021 per-capita disposable income:
+    # urban 47,412, rural 18,931), lognormal spread.
+    urban_resident_income_yuan: float = positive(36_000.0)
+    rural_resident_income_yuan: float = positive(17_000.0)
+    resident_income_lognormal_sigma: float = nonneg(0.7)
+    hospitals: HospitalsConfig = field(default_factory=HospitalsConfig)
+    care_use: CareUseConfig = field(default_factory=CareUseConfig)
+
+
+# ---------------------------------------------------------------------------------------
+# scenario/: external trends nobody in the model controls
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class ScenarioConfig:
+    name: str = "baseline"
+    # Total fertility rate path (linear between the years given; flat outside).
+    # 2020: census 1.3; other years hand-set so simulated births match NBS crude birth rates
+    # 2018-2023 (births_deaths.csv); later years follow the UN WPP 2024 medium variant.
+    tfr_by_year: dict[int, float] = field(
+        default_factory=lambda: {
+            2015: 1.62, 2018: 1.52, 2019: 1.47, 2020: 1.28, 2021: 1.15, 2022: 1.05,
+            2023: 1.00, 2030: 1.08, 2050: 1.20,
+        }
+    )
+    # UN WPP 2024 variants differ from the medium by +/- 0.5 child, phased in 2025-2030.
+    tfr_offset: float = between(0.0, -1.0, 1.0)
+    # Yearly fall in age-specific death rates after the WPP 2020-2024 period.
+    mortality_improvement_per_year: float = rate(0.015, -0.1, 0.1)
+    # Yearly change of chronic-disease incidence (relative), on top of aging.
+    chronic_incidence_trend_per_year: float = rate(0.0, -0.2, 0.2)
+    # Yearly growth of unit costs of care (technology and prices, nominal).
+    technology_cost_growth_per_year: float = rate(0.03)
+    wage_growth_per_year: float = rate(0.06)
+    # Growth of resident subsidy and individual contribution after the last legislated year.
+    subsidy_growth_per_year: float = rate(0.03)
+    # Yearly migration rates (share of population); immigrants are young adults.
+    immigration_rate: float = probability(0.003)
+    emigration_rate: float = probability(0.003)
+    # Multipliers on utilisation for historical shocks, by year (COVID-19: fewer admissions
+    # 2020-2022). NHC bulletins: admissions 2018 254.5 million, 2022 246.9 million,
+    # 2023 301.9 million (health_system.csv); the 2020-2022 dip is hand-set.
+    utilisation_shock_by_year: dict[int, float] = field(
+        default_factory=lambda: {2020: 0.88, 2021: 0.94, 2022: 0.92}
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# behaviour/: uncertain behavioural parameters
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class ChoiceConfig:
+    """Multinomial-logit tier choice: utility = coefficients x attributes."""
+
+    oop_per_monthly_income: float = _checked(-2.0, "nonpositive")  # per unit of OOP/income
+    quality: float = nonneg(3.0)
+    distance_per_10km: float = _checked(-0.35, "nonpositive")
+    bypass_referral: float = _checked(-0.3, "nonpositive")  # skipping the home facility
+    # Alternative-specific constants (primary care is the reference).
+    secondary_constant: float = between(0.0, -10.0, 10.0)
+    tertiary_constant: float = between(0.0, -10.0, 10.0)
+
+
+@dataclass
+class HospitalBehaviourConfig:
+    """Hospital decisions; fixed here, made endogenous by the payment issue."""
+
+    altruism: float = probability(0.5)
+    intensity: float = positive(1.0)  # services per case relative to the schedule's norm
+    los_factor: float = positive(1.0)  # stay relative to clinical norm
+    admission_threshold: float = probability(0.0)  # share of mild cases treated as outpatients
+    upcoding_share: float = probability(0.0)  # share of cases coded one severity up
+    originator_share: ByTier = field(default_factory=lambda: ByTier(0.15, 0.35, 0.55))
+    audit_probability: float = probability(0.05)
+
+
+@dataclass
+class BehaviourConfig:
+    name: str = "default"
+    # Price elasticity of demand for care: RAND Health Insurance Experiment, about -0.2
+    # (Manning et al., AER 1987); Chinese estimates are similar.
+    oop_elasticity: float = between(-0.2, -2.0, 0.0)
+    # Forgone care: probability = forgone_max * logistic(slope * (OOP / monthly income - pivot)).
+    forgone_max: float = probability(0.6)
+    forgone_slope: float = nonneg(3.0)
+    forgone_pivot: float = nonneg(1.5)
+    # Monthly adherence to chronic follow-up and medication at zero out-of-pocket cost.
+    adherence_at_zero_cost: float = probability(0.75)
+    # Controlled state (e.g. blood pressure): monthly gain when adherent, loss when not.
+    control_gain_per_month: float = probability(0.18)
+    control_loss_per_month: float = probability(0.25)
+    choice: ChoiceConfig = field(default_factory=ChoiceConfig)
+    hospital: HospitalBehaviourConfig = field(default_factory=HospitalBehaviourConfig)
+
+
+# ---------------------------------------------------------------------------------------
+# policy levers: payment/, procurement/, pricing/, benefits/
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class PaymentConfig:
+    name: str = "ffs"
+    start_year: int = _checked(2025, "year")  # year the method replaces fee-for-service
+
+
+@dataclass
+class ProcurementConfig:
+    name: str = "none"
+
+
+@dataclass
+class PricingConfig:
+    name: str = "zero_markup"
+    # Markup on drug purchase prices charged by public hospitals: 15 % until the 2017 reform.
+    drug_markup_rate: float = between(0.0, 0.0, 1.0)
+    # Service price schedule at the start year, urban, yuan (hand-calibrated to NHSA costs per
+    # admission by tier and scheme in 2021, deflated by technology_cost_growth_per_year).
+    bed_day_price: ByTier = field(default_factory=lambda: ByTier(420.0, 620.0, 900.0))
+    procedure_price_per_admission: ByTier = field(
+        default_factory=lambda: ByTier(1000.0, 2300.0, 6200.0)
+    )
+    outpatient_visit_price: ByTier = field(default_factory=lambda: ByTier(95.0, 190.0, 300.0))
+    # Drug days supplied per bed-day and per acute outpatient visit (defined daily doses).
+    inpatient_drug_days_per_bed_day: float = nonneg(2.5)
+    outpatient_drug_days_per_visit: float = nonneg(5.0)
+    # Price year of the schedule: prices are deflated/inflated from here to the start year.
+    price_year: int = _checked(2021, "year")
+
+
+@dataclass
+class SchemeBenefits:
+    """Benefit package of one scheme (NHSA policy-scope rules, stylised)."""
+
+    inpatient_deductible_yuan: ByTier = field(default_factory=lambda: ByTier(300, 800, 1200))
+    inpatient_ratio: ByTier = field(default_factory=lambda: ByTier(0.90, 0.88, 0.85))
+    retiree_ratio_bonus: float = between(0.0, 0.0, 0.5)
+    # Share of inpatient charges outside the policy scope (self-paid items), by tier.
+    out_of_scope_share: ByTier = field(default_factory=lambda: ByTier(0.06, 0.09, 0.13))
+    annual_ceiling_yuan: float = positive(400_000.0)
+    outpatient_ratio: float = probability(0.5)
+    chronic_outpatient_ratio: float = probability(0.6)
+
+
+@dataclass
+class EmployeeFinancing:
+    employer_rate: float = probability(0.065)  # payroll share paid by the employer
+    employee_rate: float = probability(0.02)  # payroll share paid by the worker
+    # Maternity insurance merged into the employee fund from 2019 (0.5-1 % of payroll).
+    maternity_rate: float = probability(0.006)
+    maternity_merge_year: int = _checked(2019, "year")
+    # Average contribution base per worker in the price year (yuan/year), hand-calibrated to
+    # NHSA employee-fund revenue per worker 2021 (1,900.3 bn / 261.06 m = 7,279 yuan).
+    average_contribution_base_yuan: float = positive(78_000.0)
+    base_floor_ratio: float = nonneg(0.6)  # contribution base floor / average
+    base_cap_ratio: float = positive(3.0)  # contribution base cap / average
+    # Personal accounts: the worker's own contribution plus, before the 2021 outpatient
+    # mutual-aid reform (State Council General Office 2021 No. 14), 30 % of the employer's.
+    employer_share_to_accounts: float = probability(0.3)
+    account_reform_year: int = _checked(2022, "year")
+    retiree_account_credit_yuan: float = nonneg(1800.0)  # per retiree-year
+
+
+@dataclass
+class AdjustmentConfig:
+    """Optional rule: contributions or benefits move when reserve months leave a band."""
+
+    enabled: bool = False
+    lever: str = one_of("contributions", "contributions", "benefits")
+    lower_months: float = nonneg(6.0)
+    upper_months: float = nonneg(18.0)
+    step: float = probability(0.05)  # relative change per year outside the band
+
+
+@dataclass
+class BenefitsConfig:
+    name: str = "current"
+    employee: SchemeBenefits = field(
+        default_factory=lambda: SchemeBenefits(
+            inpatient_deductible_yuan=ByTier(300, 700, 1000),
+            inpatient_ratio=ByTier(0.92, 0.90, 0.87),
+            retiree_ratio_bonus=0.04,
+            out_of_scope_share=ByTier(0.05, 0.08, 0.12),
+            annual_ceiling_yuan=450_000.0,
+            outpatient_ratio=0.55,
+            chronic_outpatient_ratio=0.70,
+        )
+    )
+    resident: SchemeBenefits = field(
+        default_factory=lambda: SchemeBenefits(
+            inpatient_deductible_yuan=ByTier(200, 600, 1200),
+            inpatient_ratio=ByTier(0.85, 0.78, 0.68),
+            retiree_ratio_bonus=0.0,
+            out_of_scope_share=ByTier(0.07, 0.12, 0.17),
+            annual_ceiling_yuan=250_000.0,
+            outpatient_ratio=0.5,
+            chronic_outpatient_ratio=0.55,
+        )
+    )
+    employee_financing: EmployeeFinancing = field(default_factory=EmployeeFinancing)
+    # Gradual statutory retirement-age increase in force from January 2025 (NPC Standing
+    # Committee decision of 13 September 2024).
+    retirement_delay: bool = True
+    # What happens when a fund's reserve cannot pay the month's claims.
+    on_depletion: str = one_of("top_up", "top_up", "benefit_cut")
+    adjustment: AdjustmentConfig = field(default_factory=AdjustmentConfig)
+    # Yearly interest earned on reserves (bank deposits of social-insurance funds).
+    reserve_interest_rate: float = between(0.015, 0.0, 0.2)
+    # Initial reserves in months of expenditure (NHSA 2017-2018: employee pooled fund about
+    # 20 months incl. personal accounts; resident about 8 months).
+    initial_reserve_months_employee: float = nonneg(20.0)
+    initial_reserve_months_resident: float = nonneg(8.0)
+
+
+@dataclass
+class SanyiConfig:
+    seed: int = _checked(0, "seed")
+    population: PopulationConfig = field(default_factory=PopulationConfig)
+    scenario: ScenarioConfig = field(default_factory=ScenarioConfig)
+    behaviour: BehaviourConfig = field(default_factory=BehaviourConfig)
+    payment: PaymentConfig = field(default_factory=PaymentConfig)
+    procurement: ProcurementConfig = field(default_factory=ProcurementConfig)
+    pricing: PricingConfig = field(default_factory=PricingConfig)
+    benefits: BenefitsConfig = field(default_factory=BenefitsConfig)
+    progress: bool = True  # show a progress bar
+
+
+def register_configs() -> None:
+    """Register the schema so that YAML files are merged onto typed dataclasses."""
+    cs = ConfigStore.instance()
+    cs.store(name="sanyi_schema", node=SanyiConfig)
+
+
+# ---------------------------------------------------------------------------------------
+# validation
+# ---------------------------------------------------------------------------------------
+
+
+def _fail(key: str, value: Any, allowed: str) -> ConfigError:
+    return ConfigError(f"invalid config: {key}={value!r}; allowed: {allowed}")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _check_value(key: str, value: Any, check: str, meta: dict[str, Any]) -> None:
+    if check == "choice":
+        if value not in meta["choices"]:
+            raise _fail(key, value, "one of " + ", ".join(meta["choices"]))
+        return
+    if check.endswith("_list") or check == "shares":
+        _check_list(key, value, check)
+        return
+    if not _is_number(value):
+        raise _fail(key, value, "a finite number")
+    bounds = {
+        "probability": (0.0, 1.0, "a probability in [0, 1]"),
+        "nonneg": (0.0, math.inf, "a number >= 0"),
+        "nonpositive": (-math.inf, 0.0, "a number <= 0"),
+        "positive": (1e-300, math.inf, "a number > 0"),
+        "positive_int": (1, math.inf, "an integer >= 1"),
+        "seed": (0, 2**63 - 1, "an integer in [0, 2^63)"),
+        "year": (1990, LAST_END_YEAR, f"a year in 1990..{LAST_END_YEAR}"),
+        "start_year": (FIRST_START_YEAR, LAST_START_YEAR,
+                       f"a year in {FIRST_START_YEAR}..{LAST_START_YEAR}"),
+        "end_year": (FIRST_START_YEAR, LAST_END_YEAR, f"a year in {FIRST_START_YEAR}..{LAST_END_YEAR}"),
+    }
+    if check == "between":
+        lo, hi, text = meta["lo"], meta["hi"], f"a number in [{meta['lo']}, {meta['hi']}]"
+    else:
+        lo, hi, text = bounds[check]
+    if not lo <= value <= hi:
+        raise _fail(key, value, text)
+
+
+def _check_list(key: str, value: Any, check: str) -> None:
+    values = list(value)
+    if not values or not all(_is_number(v) for v in values):
+        raise _fail(key, values, "a non-empty list of finite numbers")
+    if check in ("nonneg_list", "shares") and min(values) < 0:
+        raise _fail(key, values, "numbers >= 0")
+    if check == "probability_list" and not all(0 <= v <= 1 for v in values):
+        raise _fail(key, values, "probabilities in [0, 1]")
+    if check == "shares" and abs(sum(values) - 1.0) > 1e-6:
+        raise _fail(key, values, f"shares in [0, 1] that sum to 1 (they sum to {sum(values):g})")
+
+
+def _walk(node: Any, schema: type, prefix: str) -> None:
+    for f in fields(schema):
+        key = f"{prefix}{f.name}"
+        value = getattr(node, f.name)
+        if is_dataclass(value):
+            _walk(value, type(value), key + ".")
+            if isinstance(value, ByTier):
+                _check_by_tier(key, value)
+        elif "check" in f.metadata:
+            _check_value(key, value, f.metadata["check"], dict(f.metadata))
+
+
+_PROBABILITY_TIERS = ("inpatient_ratio", "out_of_scope_share", "originator_share")
+
+
+def _check_by_tier(key: str, value: ByTier) -> None:
+    leaf = key.rsplit(".", 1)[-1]
+    for tier, v in zip(("primary", "secondary", "tertiary"), value.as_tuple(), strict=True):
+        allowed = (0.0, 1.0) if leaf in _PROBABILITY_TIERS else (0.0, math.inf)
+        if not _is_number(v) or not allowed[0] <= v <= allowed[1]:
+            text = "a probability in [0, 1]" if leaf in _PROBABILITY_TIERS else "a number >= 0"
+            raise _fail(f"{key}.{tier}", v, text)
+
+
+def _check_cross_field(cfg: SanyiConfig) -> None:
+    """Rules that involve more than one key."""
+    pop = cfg.population
+    if pop.end_year < pop.start_year:
+        raise _fail("population.end_year", pop.end_year,
+                    f"a year >= population.start_year ({pop.start_year})")
+    for key in ("admission_rate_by_age", "outpatient_rate_by_age"):
+        n = len(getattr(pop.care_use, key))
+        if n != 6:
+            raise _fail(f"population.care_use.{key}", getattr(pop.care_use, key),
+                        "6 numbers (ages 0-14, 15-44, 45-59, 60-69, 70-79, 80+)")
+    if len(pop.urban_worker_share_by_age) != 5:
+        raise _fail("population.urban_worker_share_by_age", pop.urban_worker_share_by_age,
+                    "5 probabilities (ages 16-24, 25-34, 35-44, 45-54, 55-64)")
+    for key in ("severity_shares", "severity_cost_factor", "severity_los_factor"):
+        if len(getattr(pop.care_use, key)) != 3:
+            raise _fail(f"population.care_use.{key}", getattr(pop.care_use, key),
+                        "3 numbers (mild, moderate, severe)")
+    adj = cfg.benefits.adjustment
+    if adj.lower_months > adj.upper_months:
+        raise _fail("benefits.adjustment.lower_months", adj.lower_months,
+                    f"a number <= benefits.adjustment.upper_months ({adj.upper_months})")
+    for year, tfr in cfg.scenario.tfr_by_year.items():
+        if not _is_number(tfr) or not 0 <= tfr <= 8:
+            raise _fail(f"scenario.tfr_by_year.{year}", tfr, "a fertility rate in [0, 8]")
+    for year, m in cfg.scenario.utilisation_shock_by_year.items():
+        if not _is_number(m) or m < 0:
+            raise _fail(f"scenario.utilisation_shock_by_year.{year}", m, "a multiplier >= 0")
+
+
+def _check_policy_names(cfg: SanyiConfig) -> None:
+    # Imported here: the policy registries import this module for their config types.
+    from model.policies import registry
+
+    for family, name in (
+        ("payment", cfg.payment.name),
+        ("procurement", cfg.procurement.name),
+        ("pricing", cfg.pricing.name),
+        ("benefits", cfg.benefits.name),
+    ):
+        known = registry.known(family)
+        if name not in known:
+            raise _fail(f"{family}.name", name, "one of " + ", ".join(sorted(known)))
+
+
+def to_config(cfg: DictConfig | SanyiConfig) -> SanyiConfig:
+    """Turn a composed Hydra config into the typed dataclass tree, checking its keys."""
+    if isinstance(cfg, SanyiConfig):
+        return cfg
+    if not isinstance(cfg, DictConfig):
+        raise ConfigError(f"invalid config: expected a Hydra DictConfig, got {type(cfg).__name__}")
+    merged = OmegaConf.merge(OmegaConf.structured(SanyiConfig), _without_hydra(cfg))
+    return OmegaConf.to_object(merged)  # type: ignore[return-value]
+
+
+def _without_hydra(cfg: DictConfig) -> DictConfig:
+    plain = OmegaConf.to_container(cfg, resolve=True)
+    assert isinstance(plain, dict)
+    plain.pop("hydra", None)
+    return OmegaConf.create(plain)
+
+
+def validate(cfg: DictConfig | SanyiConfig) -> SanyiConfig:
+    """Check every value once, before the first step; raise ``ConfigError`` on the first bad one."""
+    try:
+        typed = to_config(cfg)
+    except ConfigError:
+        raise
+    except Exception as exc:  # OmegaConf validation errors: unknown key, wrong type
+        first_line = str(exc).strip().splitlines()[0]
+        raise ConfigError(f"invalid config: {first_line}") from None
+    _walk(typed, SanyiConfig, "")
+    _check_cross_field(typed)
+    _check_policy_names(typed)
+    return typed
+
+
+__all__ = [
+    "MISSING",
+    "ByTier",
+    "ConfigError",
+    "SanyiConfig",
+    "register_configs",
+    "validate",
+]

@@ -1,0 +1,53 @@
+"""Writing a run's outputs atomically: a reader never sees a half-written file.
+
+Each file is written to a temporary name in the same directory and renamed into place
+(``os.replace`` is atomic on POSIX), so a run killed mid-write leaves either the old file or
+none, never a truncated one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+ANNUAL, MONTHLY, SUMMARY = "annual.parquet", "monthly.parquet", "summary.json"
+
+
+def _atomic(path: Path, write: Callable[[Path], None]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_table(frame: pd.DataFrame, path: Path) -> None:
+    _atomic(path, lambda tmp: frame.to_parquet(tmp, index=False))
+
+
+def write_json(data: dict[str, Any], path: Path) -> None:
+    text = json.dumps(data, indent=2, sort_keys=True, default=_jsonable)
+    _atomic(path, lambda tmp: tmp.write_text(text + "\n", encoding="utf-8"))
+
+
+def _jsonable(value: Any) -> Any:
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    raise TypeError(f"cannot write {type(value).__name__} to JSON")
+
+
+def write_run(out_dir: Path, annual: pd.DataFrame, monthly: pd.DataFrame,
+              summary: dict[str, Any]) -> None:
+    write_table(annual, out_dir / ANNUAL)
+    write_table(monthly, out_dir / MONTHLY)
+    write_json(summary, out_dir / SUMMARY)

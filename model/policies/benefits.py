@@ -1,0 +1,192 @@
+"""Benefit packages: who pays what share of a claim, and the statutory retirement age.
+
+A package turns billed claims into pooled-fund payments, personal-account payments and
+out-of-pocket payments, following the NHSA's rules in stylised form: a share of charges is
+outside the policy scope (self-paid), inpatient care has a deductible per admission and a
+reimbursement ratio by tier and scheme, outpatient care a flat ratio (higher for chronic
+disease under outpatient pooling), payments stop at an annual ceiling per person, and
+employees pay their outpatient share from their personal account while it lasts.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+
+from agents.patients.population import FUND_OF_SCHEME, PatientPopulation, month_index
+from model.batches import ADMISSION, CHRONIC_VISIT, Claims
+from model.config import BenefitsConfig, SchemeBenefits
+
+N_FUNDS = 2  # 0 employee, 1 resident; index 2 stands for the uninsured
+
+
+class RetirementRule:
+    """Statutory retirement age in months, with or without the gradual delay of 2025.
+
+    The NPC Standing Committee decision of September 2024, in force from January 2025:
+    men 60 -> 63 and female cadres 55 -> 58 by one month for every four months of birth
+    cohort (from those born in January 1965 and January 1970), female workers 50 -> 55 by
+    one month for every two months (from those born in January 1975).
+    """
+
+    # (base age in years, first birth month delayed, birth months per month of delay, cap)
+    MEN = (60, month_index(1965), 4, 36)
+    FEMALE_CADRES = (55, month_index(1970), 4, 36)
+    FEMALE_WORKERS = (50, month_index(1975), 2, 60)
+
+    def __init__(self, delay: bool) -> None:
+        self.delay = delay
+
+    def _rule(self, birth_month: np.ndarray, rule: tuple[int, int, int, int]) -> np.ndarray:
+        base, first, per, cap = rule
+        months = np.full(birth_month.shape, base * 12, dtype=np.int32)
+        if self.delay:
+            since = birth_month.astype(np.int32) - first
+            months += np.where(since >= 0, np.minimum(since // per + 1, cap), 0)
+        return months
+
+    def age_months(self, birth_month: np.ndarray, female: np.ndarray,
+                   cadre: np.ndarray) -> np.ndarray:
+        men = self._rule(birth_month, self.MEN)
+        cadres = self._rule(birth_month, self.FEMALE_CADRES)
+        workers = self._rule(birth_month, self.FEMALE_WORKERS)
+        return np.where(female, np.where(cadre, cadres, workers), men).astype(np.int16)
+
+
+class BenefitPackage(Protocol):
+    """What a benefits policy offers the rest of the model."""
+
+    retirement: RetirementRule
+
+    def patient_share(self, fund: np.ndarray, retiree: np.ndarray, kind: int,
+                      level: np.ndarray) -> np.ndarray:
+        """Expected share of charges patients pay, by episode and tier (n, 3)."""
+
+    def deductible(self, fund: np.ndarray, kind: int) -> np.ndarray:
+        """Deductible per episode and tier (n, 3), yuan at simulated scale."""
+
+    def cover(self, claims: Claims, pop: PatientPopulation, level: np.ndarray) -> None:
+        """Fill ``claims.in_scope/fund_pay/account_pay/oop``; update the persons' tallies."""
+
+
+def _by_fund_tier(employee: SchemeBenefits, resident: SchemeBenefits, name: str) -> np.ndarray:
+    """(3 funds, 3 tiers) table of a by-tier parameter; the uninsured row is zero."""
+    return np.array([getattr(employee, name).as_tuple(), getattr(resident, name).as_tuple(),
+                     (0.0, 0.0, 0.0)])
+
+
+def _by_fund(employee: SchemeBenefits, resident: SchemeBenefits, name: str) -> np.ndarray:
+    return np.array([getattr(employee, name), getattr(resident, name), 0.0])
+
+
+def group_by_person(person: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Stable order sorting claims by person, start of each person's run, the persons."""
+    order = np.argsort(person, kind="stable")
+    sorted_p = person[order]
+    starts = np.flatnonzero(np.r_[True, sorted_p[1:] != sorted_p[:-1]]) if person.size else (
+        np.empty(0, dtype=np.int64))
+    return order, starts, sorted_p[starts]
+
+
+def cap_cumulative(amount: np.ndarray, available: np.ndarray,
+                   grouping: tuple[np.ndarray, np.ndarray, np.ndarray]) -> np.ndarray:
+    """Pay claims in order until each person's ``available`` amount is used up.
+
+    ``available`` is per person of the grouping (one entry per run of claims).
+    """
+    order, starts, _ = grouping
+    if amount.size == 0:
+        return amount.copy()
+    x = amount[order]
+    csum = np.cumsum(x)
+    run_start = np.repeat(csum[starts] - x[starts], np.diff(np.r_[starts, x.size]))
+    before = csum - x - run_start  # paid earlier in the month by the same person
+    room = np.repeat(available, np.diff(np.r_[starts, x.size])) - before
+    paid = np.clip(room, 0.0, x)
+    out = np.empty_like(amount)
+    out[order] = paid
+    return out
+
+
+def add_by_person(target: np.ndarray, amount: np.ndarray,
+                  grouping: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
+    """``target[person] += amount`` summed over each person's claims."""
+    order, starts, persons = grouping
+    if amount.size:
+        target[persons] += np.add.reduceat(amount[order], starts).astype(target.dtype)
+
+
+class CurrentBenefits:
+    """The benefit rules in force (stylised NHSA rules; levels in ``conf/benefits``)."""
+
+    def __init__(self, cfg: BenefitsConfig) -> None:
+        emp, res = cfg.employee, cfg.resident
+        self.retirement = RetirementRule(cfg.retirement_delay)
+        self.ratio = _by_fund_tier(emp, res, "inpatient_ratio")
+        self.out_of_scope = _by_fund_tier(emp, res, "out_of_scope_share")
+        self.out_of_scope[2] = 0.0
+        # Deductibles and ceilings are per real person: each simulated claim is one real
+        # claim's amount (the population scale factor applies to totals only).
+        self.deductible_table = _by_fund_tier(emp, res, "inpatient_deductible_yuan")
+        self.ceiling = _by_fund(emp, res, "annual_ceiling_yuan")
+        self.retiree_bonus = _by_fund(emp, res, "retiree_ratio_bonus")
+        self.outpatient_ratio = _by_fund(emp, res, "outpatient_ratio")
+        self.chronic_ratio = _by_fund(emp, res, "chronic_outpatient_ratio")
+
+    def _level(self, fund: np.ndarray, level: np.ndarray) -> np.ndarray:
+        """Benefit level of each episode's fund (1 = as legislated; the uninsured get 0)."""
+        return np.r_[level, 0.0][fund]
+
+    def _claim_ratio(self, f: np.ndarray, t: np.ndarray, retiree: np.ndarray,
+                     kind: np.ndarray, level: np.ndarray) -> np.ndarray:
+        """Reimbursement ratio of each claim's in-scope charges after the deductible."""
+        inpatient = self.ratio[f, t] + self.retiree_bonus[f] * retiree
+        outpatient = np.where(kind == CHRONIC_VISIT, self.chronic_ratio[f],
+                              self.outpatient_ratio[f])
+        chosen = np.where(kind == ADMISSION, inpatient, outpatient)
+        return np.clip(chosen * self._level(f, level), 0.0, 1.0)
+
+    def _tier_ratios(self, f: np.ndarray, retiree: np.ndarray, kind: int,
+                     level: np.ndarray) -> np.ndarray:
+        """Reimbursement ratio each episode would get at each tier, shape (n, 3)."""
+        if kind == ADMISSION:
+            ratio = self.ratio[f] + (self.retiree_bonus[f] * retiree)[:, None]
+        else:
+            flat = self.chronic_ratio[f] if kind == CHRONIC_VISIT else self.outpatient_ratio[f]
+            ratio = np.repeat(flat[:, None], 3, axis=1)
+        return np.clip(ratio * self._level(f, level)[:, None], 0.0, 1.0)
+
+    def patient_share(self, fund: np.ndarray, retiree: np.ndarray, kind: int,
+                      level: np.ndarray) -> np.ndarray:
+        ratio = self._tier_ratios(fund, retiree, kind, level)
+        oos = self.out_of_scope[fund]
+        return 1 - (1 - oos) * ratio
+
+    def deductible(self, fund: np.ndarray, kind: int) -> np.ndarray:
+        if kind != ADMISSION:
+            return np.zeros((fund.size, 3))
+        return self.deductible_table[fund]
+
+    def cover(self, claims: Claims, pop: PatientPopulation, level: np.ndarray) -> None:
+        e = claims.episodes
+        f, t = e.fund.astype(np.int64), e.tier.astype(np.int64)
+        total = claims.total_charge
+        in_scope = total * (1 - self.out_of_scope[f, t])
+        deductible = np.where(e.kind == ADMISSION, self.deductible_table[f, t], 0.0)
+        ratio = self._claim_ratio(f, t, e.retiree, e.kind, level)
+        nominal = np.maximum(in_scope - deductible, 0.0) * ratio
+        grouping = group_by_person(e.person)
+        persons = grouping[2]
+        room = self.ceiling[FUND_OF_SCHEME[pop.scheme[persons]]] - pop.fund_year[persons]
+        fund_pay = cap_cumulative(nominal, np.maximum(room, 0.0), grouping)
+        patient = total - fund_pay
+        from_account = np.where((f == 0) & (e.kind != ADMISSION), patient, 0.0)
+        account_pay = cap_cumulative(from_account, pop.account[persons], grouping)
+        claims.in_scope = in_scope
+        claims.fund_pay = fund_pay
+        claims.account_pay = account_pay
+        claims.oop = patient - account_pay
+        add_by_person(pop.fund_year, fund_pay, grouping)
+        add_by_person(pop.account, -account_pay, grouping)
+        add_by_person(pop.oop_year, claims.oop, grouping)

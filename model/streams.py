@@ -1,0 +1,69 @@
+"""Named random streams spawned from the run's one seed.
+
+Each stochastic process draws from its own ``numpy.random.Generator`` spawned from
+``SeedSequence(seed)``, so two policies compared at one seed meet the same illnesses and
+deaths (common random numbers): a policy that changes how often one process draws does not
+shift the numbers another process sees. Streams draw into preallocated buffers sized to the
+population's capacity, so a draw in the hot path allocates nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+# The order is part of reproducibility: append new streams at the end, never reorder.
+# Processes that draw a variable number of numbers (counts, then attributes of the persons
+# drawn) have streams of their own, so that they never shift a fixed-size stream.
+STREAM_NAMES: tuple[str, ...] = (
+    "init",
+    "mortality",
+    "births",
+    "emigration",
+    "immigration",
+    "incidence",
+    "complications",
+    "fatality",
+    "acute_care",
+    "chronic_care",
+    "choice",
+    "treatment",
+    "enrolment",
+    "incomes",
+    "institutions",
+)
+
+
+@dataclass
+class Stream:
+    """One named generator plus a reusable float32 buffer of uniforms."""
+
+    rng: np.random.Generator
+    buffer: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.float32))
+
+    def uniforms(self, n: int) -> np.ndarray:
+        """``n`` uniforms in [0, 1) written into the stream's buffer (a view, not a copy)."""
+        if self.buffer.size < n:
+            self.buffer = np.empty(max(n, int(self.buffer.size * 1.25)), dtype=np.float32)
+        out = self.buffer[:n]
+        self.rng.random(out=out, dtype=np.float32)
+        return out
+
+
+class Streams:
+    """All the run's random streams, addressed by name: ``streams.mortality.uniforms(n)``."""
+
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+        children = np.random.SeedSequence(seed).spawn(len(STREAM_NAMES))
+        self._streams = {
+            name: Stream(np.random.default_rng(child))
+            for name, child in zip(STREAM_NAMES, children, strict=True)
+        }
+
+    def __getattr__(self, name: str) -> Stream:
+        try:
+            return self._streams[name]
+        except KeyError:
+            raise AttributeError(f"no random stream named {name!r}; known: {STREAM_NAMES}") from None
