@@ -125,13 +125,17 @@ class CareUseConfig:
     # Acute (non-chronic) admissions per person-year by age band
     # (0-14, 15-44, 45-59, 60-69, 70-79, 80+); chronic conditions add their own risk on top.
     admission_rate_by_age: list[float] = _checked(
-        [0.06, 0.055, 0.07, 0.11, 0.16, 0.22], "nonneg_list"
+        [0.07, 0.035, 0.06, 0.24, 0.38, 0.50], "nonneg_list"
     )
     # Extra admissions per person-year for women aged 20-39 (childbirth; NHSA includes
     # maternity in the employee fund from 2019).
-    maternity_admission_rate: float = nonneg(0.045)
+    maternity_admission_rate: float = nonneg(0.05)
     # Extra admissions per person-year per chronic condition held (multimorbidity adds up).
-    admission_rate_per_condition: float = nonneg(0.07)
+    admission_rate_per_condition: float = nonneg(0.06)
+    # Rural residents are admitted more often at a given age and health (county hospitals and
+    # township health centres admit readily; NHSS 2018 found higher rural than urban
+    # hospitalisation). Hand-calibrated to the NHSA resident inpatient rates 2021-2023.
+    rural_admission_factor: float = positive(1.2)
     # Acute outpatient visits per person-year by the same age bands.
     outpatient_rate_by_age: list[float] = _checked(
         [3.0, 2.0, 2.6, 3.6, 4.2, 4.4], "nonneg_list"
@@ -164,19 +168,19 @@ class PopulationConfig:
     # band (16-24, 25-34, 35-44, 45-54, 55-64); rural persons take rural_worker_factor of it.
     # Hand-calibrated to NHSA worker and retiree counts 2019-2023.
     urban_worker_share_by_age: list[float] = _checked(
-        [0.18, 0.50, 0.50, 0.42, 0.34], "probability_list"
+        [0.17, 0.48, 0.48, 0.42, 0.33], "probability_list"
     )
     rural_worker_factor: float = probability(0.18)
     # Share of persons above retirement age at the start who are employee-scheme retirees,
     # urban and rural (hand-calibrated to NHSA retiree counts).
-    urban_retiree_share: float = probability(0.47)
-    rural_retiree_share: float = probability(0.06)
+    urban_retiree_share: float = probability(0.40)
+    rural_retiree_share: float = probability(0.045)
     # Share of female workers in cadre posts (statutory retirement at 55, not 50).
-    female_cadre_share: float = probability(0.45)
+    female_cadre_share: float = probability(0.55)
     # Yearly hazard that an urban resident adult aged 16-45 joins the employee scheme, and that
     # a worker leaves it (job loss, informal work); they keep total membership growing.
-    worker_entry_rate: float = probability(0.035)
-    worker_exit_rate: float = probability(0.02)
+    worker_entry_rate: float = probability(0.08)
+    worker_exit_rate: float = probability(0.01)
     # Employee wages: median yearly wage relative to the average contribution base, spread.
     wage_lognormal_sigma: float = nonneg(0.5)
     # Resident incomes, yuan/year at start (NBS 2021 per-capita disposable income:
@@ -199,10 +203,12 @@ class ScenarioConfig:
     # Total fertility rate path (linear between the years given; flat outside).
     # 2020: census 1.3; other years hand-set so simulated births match NBS crude birth rates
     # 2018-2023 (births_deaths.csv); later years follow the UN WPP 2024 medium variant.
-    tfr_by_year: dict[int, float] = field(
+    # Keys are years as strings so that one year can be overridden on the command line:
+    # scenario.tfr_by_year.2030=1.1
+    tfr_by_year: dict[str, float] = field(
         default_factory=lambda: {
-            2015: 1.62, 2018: 1.52, 2019: 1.47, 2020: 1.28, 2021: 1.15, 2022: 1.05,
-            2023: 1.00, 2030: 1.08, 2050: 1.20,
+            "2015": 1.62, "2018": 1.52, "2019": 1.47, "2020": 1.28, "2021": 1.15,
+            "2022": 1.05, "2023": 1.00, "2030": 1.08, "2050": 1.20,
         }
     )
     # UN WPP 2024 variants differ from the medium by +/- 0.5 child, phased in 2025-2030.
@@ -216,15 +222,25 @@ class ScenarioConfig:
     wage_growth_per_year: float = rate(0.06)
     # Growth of resident subsidy and individual contribution after the last legislated year.
     subsidy_growth_per_year: float = rate(0.03)
+    # Yearly growth of admissions and acute visits per person at given age and health
+    # (supply, technology, expectations), relative to the price year. Hand-set: NHC
+    # hospitalisation rate 0.182 in 2018 and 0.214 in 2023, of which aging explains part.
+    utilisation_growth_per_year: float = rate(0.018, -0.2, 0.2)
     # Yearly migration rates (share of population); immigrants are young adults.
     immigration_rate: float = probability(0.003)
     emigration_rate: float = probability(0.003)
     # Multipliers on utilisation for historical shocks, by year (COVID-19: fewer admissions
     # 2020-2022). NHC bulletins: admissions 2018 254.5 million, 2022 246.9 million,
     # 2023 301.9 million (health_system.csv); the 2020-2022 dip is hand-set.
-    utilisation_shock_by_year: dict[int, float] = field(
-        default_factory=lambda: {2020: 0.88, 2021: 0.94, 2022: 0.92}
+    utilisation_shock_by_year: dict[str, float] = field(
+        default_factory=lambda: {"2020": 0.86, "2021": 0.90, "2022": 0.87, "2023": 1.04}
     )
+
+    def tfr_path(self) -> dict[int, float]:
+        return {int(year): value for year, value in self.tfr_by_year.items()}
+
+    def utilisation_shock(self, year: int) -> float:
+        return float(self.utilisation_shock_by_year.get(str(year), 1.0))
 
 
 # ---------------------------------------------------------------------------------------
@@ -265,9 +281,9 @@ class BehaviourConfig:
     # (Manning et al., AER 1987); Chinese estimates are similar.
     oop_elasticity: float = between(-0.2, -2.0, 0.0)
     # Forgone care: probability = forgone_max * logistic(slope * (OOP / monthly income - pivot)).
-    forgone_max: float = probability(0.6)
+    forgone_max: float = probability(0.5)
     forgone_slope: float = nonneg(3.0)
-    forgone_pivot: float = nonneg(1.5)
+    forgone_pivot: float = nonneg(3.0)
     # Monthly adherence to chronic follow-up and medication at zero out-of-pocket cost.
     adherence_at_zero_cost: float = probability(0.75)
     # Controlled state (e.g. blood pressure): monthly gain when adherent, loss when not.
@@ -300,13 +316,15 @@ class PricingConfig:
     drug_markup_rate: float = between(0.0, 0.0, 1.0)
     # Service price schedule at the start year, urban, yuan (hand-calibrated to NHSA costs per
     # admission by tier and scheme in 2021, deflated by technology_cost_growth_per_year).
-    bed_day_price: ByTier = field(default_factory=lambda: ByTier(420.0, 620.0, 900.0))
+    bed_day_price: ByTier = field(default_factory=lambda: ByTier(470.0, 710.0, 1040.0))
     procedure_price_per_admission: ByTier = field(
-        default_factory=lambda: ByTier(1000.0, 2300.0, 6200.0)
+        default_factory=lambda: ByTier(1150.0, 2700.0, 7800.0)
     )
     outpatient_visit_price: ByTier = field(default_factory=lambda: ByTier(95.0, 190.0, 300.0))
-    # Drug days supplied per bed-day and per acute outpatient visit (defined daily doses).
-    inpatient_drug_days_per_bed_day: float = nonneg(2.5)
+    # Drugs per bed-day and per acute outpatient visit, in defined daily doses of the acute
+    # class (a proxy for the hospital drug basket; NHC: drugs were 25 % of inpatient and 38 %
+    # of outpatient charges in 2021).
+    inpatient_drug_days_per_bed_day: float = nonneg(12.0)
     outpatient_drug_days_per_visit: float = nonneg(5.0)
     # Price year of the schedule: prices are deflated/inflated from here to the start year.
     price_year: int = _checked(2021, "year")
@@ -324,6 +342,9 @@ class SchemeBenefits:
     annual_ceiling_yuan: float = positive(400_000.0)
     outpatient_ratio: float = probability(0.5)
     chronic_outpatient_ratio: float = probability(0.6)
+    # Outpatient pooling pays at most this much per person-year (general and chronic
+    # outpatient care together; local rules set a few hundred yuan for residents).
+    outpatient_annual_limit_yuan: float = nonneg(2000.0)
 
 
 @dataclass
@@ -368,17 +389,19 @@ class BenefitsConfig:
             annual_ceiling_yuan=450_000.0,
             outpatient_ratio=0.55,
             chronic_outpatient_ratio=0.70,
+            outpatient_annual_limit_yuan=3500.0,
         )
     )
     resident: SchemeBenefits = field(
         default_factory=lambda: SchemeBenefits(
             inpatient_deductible_yuan=ByTier(200, 600, 1200),
-            inpatient_ratio=ByTier(0.85, 0.78, 0.68),
+            inpatient_ratio=ByTier(0.80, 0.72, 0.60),
             retiree_ratio_bonus=0.0,
             out_of_scope_share=ByTier(0.07, 0.12, 0.17),
             annual_ceiling_yuan=250_000.0,
             outpatient_ratio=0.5,
             chronic_outpatient_ratio=0.55,
+            outpatient_annual_limit_yuan=300.0,
         )
     )
     employee_financing: EmployeeFinancing = field(default_factory=EmployeeFinancing)
@@ -517,11 +540,18 @@ def _check_cross_field(cfg: SanyiConfig) -> None:
         raise _fail("benefits.adjustment.lower_months", adj.lower_months,
                     f"a number <= benefits.adjustment.upper_months ({adj.upper_months})")
     for year, tfr in cfg.scenario.tfr_by_year.items():
+        _check_year_key("scenario.tfr_by_year", year)
         if not _is_number(tfr) or not 0 <= tfr <= 8:
             raise _fail(f"scenario.tfr_by_year.{year}", tfr, "a fertility rate in [0, 8]")
     for year, m in cfg.scenario.utilisation_shock_by_year.items():
+        _check_year_key("scenario.utilisation_shock_by_year", year)
         if not _is_number(m) or m < 0:
             raise _fail(f"scenario.utilisation_shock_by_year.{year}", m, "a multiplier >= 0")
+
+
+def _check_year_key(key: str, year: str) -> None:
+    if not (str(year).isdigit() and 1950 <= int(year) <= LAST_END_YEAR):
+        raise _fail(key, year, f"keys that are years in 1950..{LAST_END_YEAR}")
 
 
 def _check_policy_names(cfg: SanyiConfig) -> None:

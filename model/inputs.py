@@ -48,10 +48,21 @@ def census_2020_by_age_sex() -> np.ndarray:
         if row["age_group"] == "total":
             continue
         lo, hi = _age_range(row["age_group"])
-        table[lo : hi + 1, SEXES.index(row["sex"])] = float(row["population_thousands"]) / (
-            hi - lo + 1
-        )
+        weights = _within_group_weights(lo, hi)
+        table[lo : hi + 1, SEXES.index(row["sex"])] = float(row["population_thousands"]) * weights
     return table
+
+
+# Centenarians thin out fast (death rate about 0.55 a year, WPP 2024): the open "100+" group
+# is spread over 100..104 with geometric weights rather than evenly.
+CENTENARIAN_SURVIVAL = 0.58
+
+
+def _within_group_weights(lo: int, hi: int) -> np.ndarray:
+    """How a census age group is split into single years (even, except the open top group)."""
+    n = hi - lo + 1
+    weights = CENTENARIAN_SURVIVAL ** np.arange(n) if hi == MAX_AGE else np.ones(n)
+    return weights / weights.sum()
 
 
 @lru_cache(maxsize=1)
@@ -111,7 +122,7 @@ def initial_age_sex(start_year: int, tfr_by_year: dict[int, float], improvement:
         year -= 1
         survival = np.exp(-death_rates(year, improvement))
         older = pop[1:] / survival[:-1]
-        pop = np.vstack([older, older[-1:] * 0.5])
+        pop = np.vstack([older, pop[-1:] * CENTENARIAN_SURVIVAL])
     while year < start_year:
         survival = np.exp(-death_rates(year, improvement))
         births = float(fertility_rates(interpolate_by_year(tfr_by_year, year)) @ pop[:, 1])

@@ -20,9 +20,10 @@ GROUPS = ("employee", "resident", "uninsured")
 SCHEMES = ("employee", "resident", "all")
 
 # Raw quantities booked per month and group.
-STOCKS = ("persons", "enrollees", "workers", "retirees", "age65plus", "chronic", "controlled",
+STOCKS = ("persons", "enrollees", "workers", "retirees", "age60plus", "age65plus", "chronic", "controlled",
           "reserve", "pooled_reserve", "account_balance", "catastrophic", "benefit_level")
-FLOWS = ("revenue", "expenditure", "top_up", "shifted_to_patients", "admissions", "bed_days",
+FLOWS = ("revenue", "expenditure", "top_up", "shifted_to_patients", "admissions",
+         "admissions_retirees", "bed_days",
          "inpatient_charges", "inpatient_in_scope", "inpatient_fund", "charges", "oop",
          "fund_paid", "drug_charges", "visits_primary", "visits", "sought", "forgone", "deaths",
          "births", "immigrants", "emigrants", "qalys", "upcoded", "market_units",
@@ -37,7 +38,8 @@ SCALED = ("persons", "enrollees", "workers", "retirees", "reserve", "pooled_rese
 MARKET = ("market_units", "market_value_current", "market_value_base", "winner_units",
           "hhi_weighted")
 FUND_ONLY = ("revenue", "expenditure", "top_up", "shifted_to_patients", "reserve",
-             "pooled_reserve", "account_balance", "enrollees", "workers", "retirees")
+             "pooled_reserve", "account_balance", "enrollees", "workers", "retirees",
+             "admissions_retirees")
 
 
 class Ledger:
@@ -100,9 +102,16 @@ def derive(raw: np.ndarray, months_per_period: int, scale: float) -> dict[str, n
         "forgone_care_rate": _safe_div(q["forgone"], q["sought"]),
         "chronic_control_rate": _safe_div(q["controlled"], q["chronic"]),
         "deaths": q["deaths"] * scale,
+        "births": q["births"] * scale,
+        "immigrants": q["immigrants"] * scale,
+        "emigrants": q["emigrants"] * scale,
         "qalys": qalys * scale,
         "qalys_per_10k_fund_yuan": _safe_div(qalys, q["expenditure"] / 1e4),
         "share_age_65plus": _safe_div(q["age65plus"], q["persons"]),
+        "share_age_60plus": _safe_div(q["age60plus"], q["persons"]),
+        "inpatient_rate_workers": _safe_div(q["admissions"] - q["admissions_retirees"],
+                                            q["workers"]) * per_year,
+        "inpatient_rate_retirees": _safe_div(q["admissions_retirees"], q["retirees"]) * per_year,
         "alos_days": _safe_div(q["bed_days"], q["admissions"]),
         "drug_share_of_hospital_revenue": _safe_div(q["drug_charges"], q["charges"]),
         "primary_care_visit_share": _safe_div(q["visits_primary"], q["visits"]),

@@ -151,7 +151,7 @@ class SanyiModel(mesa.Model):
         claims = self._treat(episodes)
         self.benefits.cover(claims, pop, self.benefit_levels)
         deaths = self.demography.deaths(pop, now, who[dies])
-        emigrants = self.demography.emigrants(pop, now)
+        emigrants = self.demography.emigrants(pop, now, deaths)
         self._settle(claims, np.concatenate([deaths, emigrants]))
         self._buy_medicines()
         snapshot = bookkeeping.leavers(self, deaths, emigrants)
@@ -208,6 +208,7 @@ class SanyiModel(mesa.Model):
         pop = self.population
         pop.oop_year[:] = 0.0
         pop.fund_year[:] = 0.0
+        pop.outpatient_fund_year[:] = 0.0
         self.hospitals.do("adapt")
         self.suppliers.do("close_year")
 

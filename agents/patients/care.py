@@ -65,7 +65,10 @@ class CareSeeking:
         self.shock = 1.0
 
     def start_year(self, year: int) -> None:
-        self.shock = float(self.cfg.scenario.utilisation_shock_by_year.get(year, 1.0))
+        """Utilisation of the year: trend since the price year times any historical shock."""
+        sc = self.cfg.scenario
+        trend = (1 + sc.utilisation_growth_per_year) ** (year - self.cfg.pricing.price_year)
+        self.shock = trend * sc.utilisation_shock(year)
 
     # -- shared pieces ------------------------------------------------------------------
     def _demand_multiplier(self, share: np.ndarray) -> np.ndarray:
@@ -186,8 +189,8 @@ class CareSeeking:
         cell = self._cells(pop, now)
         cu = self.cfg.population.care_use
         share = self._share_if_insured(pop, ADMISSION, level)
-        yearly = self.admission_rate[cell] + cu.admission_rate_per_condition * POPCOUNT[
-            pop.conditions]
+        yearly = (self.admission_rate[cell] + cu.admission_rate_per_condition * POPCOUNT[
+            pop.conditions]) * np.where(pop.rural, cu.rural_admission_factor, 1.0)
         p = yearly / 12 * self.shock * self._demand_multiplier(share)
         acute = np.flatnonzero(pop.alive & (u[1] < p))
         complicated, cause = events

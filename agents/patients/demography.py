@@ -28,7 +28,6 @@ from model.streams import Streams
 
 WORKING_AGE_EDGES = np.array([16, 25, 35, 45, 55, 200])  # bands of urban_worker_share_by_age
 MIGRANT_AGES = (18, 46)  # movers are young adults
-OLDEST_AGE_MONTHS = (inputs.MAX_AGE + 1) * 12  # nobody lives past 105 in the model
 
 
 @dataclass
@@ -64,7 +63,7 @@ class Demography:
         """Draw ``n`` persons with the start year's age-sex structure and their attributes."""
         cfg, rng = self.cfg, self.streams.init.rng
         year = cfg.population.start_year
-        table = inputs.initial_age_sex(year, cfg.scenario.tfr_by_year,
+        table = inputs.initial_age_sex(year, cfg.scenario.tfr_path(),
                                        cfg.scenario.mortality_improvement_per_year)
         cells = rng.choice(table.size, size=n, p=(table / table.sum()).ravel())
         idx = pop.allocate(n)
@@ -125,9 +124,9 @@ class Demography:
         self.year = year
         sc = self.cfg.scenario
         rates = inputs.death_rates(year + 0.5, sc.mortality_improvement_per_year)
-        monthly = 1 - np.exp(-rates / 12)
+        monthly = 1 - np.exp(-disease.background_death_rates(rates) / 12)
         self.death_prob_table[:] = (monthly / disease.mortality_norm(rates)).ravel()
-        tfr = inputs.interpolate_by_year(sc.tfr_by_year, year) + sc.tfr_offset * float(
+        tfr = inputs.interpolate_by_year(sc.tfr_path(), year) + sc.tfr_offset * float(
             np.clip((year - 2024) / 6, 0, 1))
         asfr = inputs.fertility_rates(max(tfr, 0.0))
         now = month_index(year)
@@ -142,8 +141,7 @@ class Demography:
         cell = age.astype(np.int32) * 2 + pop.female
         hazard = self.death_prob_table[cell] * disease.MORTALITY_RR[pop.conditions]
         u = self.streams.mortality.uniforms(pop.capacity)
-        too_old = pop.age_months(now) >= OLDEST_AGE_MONTHS
-        dead = pop.alive & ((u < hazard) | too_old)
+        dead = pop.alive & (u < hazard)
         dead[extra] = pop.alive[extra]
         return np.flatnonzero(dead)
 
@@ -165,8 +163,8 @@ class Demography:
         self._sample_incomes(pop, idx, self.year, rng)
         return idx
 
-    def emigrants(self, pop: PatientPopulation, now: int) -> np.ndarray:
-        """Young adults leaving the region this month."""
+    def emigrants(self, pop: PatientPopulation, now: int, dying: np.ndarray) -> np.ndarray:
+        """Young adults leaving the region this month (not those dying this month)."""
         age = pop.age_years(now)
         movers = pop.alive & (age >= MIGRANT_AGES[0]) & (age < MIGRANT_AGES[1])
         n_movers = int(np.count_nonzero(movers))
@@ -174,7 +172,9 @@ class Demography:
             return np.empty(0, dtype=np.int64)
         p = self.cfg.scenario.emigration_rate * pop.n_alive / n_movers / 12
         u = self.streams.emigration.uniforms(pop.capacity)
-        return np.flatnonzero(movers & (u < p))
+        leaving = movers & (u < p)
+        leaving[dying] = False
+        return np.flatnonzero(leaving)
 
     def immigrants(self, pop: PatientPopulation, now: int) -> np.ndarray:
         """Young adults arriving this month, healthy, enrolled like locals of their age."""
@@ -200,6 +200,7 @@ class Demography:
         pop.controlled[idx] = False
         pop.oop_year[idx] = 0.0
         pop.fund_year[idx] = 0.0
+        pop.outpatient_fund_year[idx] = 0.0
         pop.account[idx] = 0.0
         pop.hrql[idx] = 1.0
 

@@ -93,12 +93,31 @@ def _age_sex_grid() -> tuple[np.ndarray, np.ndarray]:
     return ages, female
 
 
+# Share of chronic patients under control, used only to net expected complication deaths out
+# of background mortality (the control rate the model settles at is close to it).
+EXPECTED_CONTROLLED_SHARE = 0.5
+
+
 def mortality_norm(death_rates: np.ndarray) -> np.ndarray:
     """Mean condition multiplier by age and sex, so that the life table holds on average."""
     ages, female = _age_sex_grid()
     p = prevalence(ages, female)
     mean_rr = np.prod(1 - p + p * TABLE.mortality_rr, axis=1)
     return mean_rr.reshape(inputs.N_AGES, 2)
+
+
+def background_death_rates(death_rates: np.ndarray) -> np.ndarray:
+    """Life-table death rates less the deaths the model draws as fatal complications.
+
+    The life table counts every death; deaths from acute events (strokes, heart attacks ...)
+    are drawn separately, so their expected rate is taken out of the background hazard.
+    """
+    ages, female = _age_sex_grid()
+    p = prevalence(ages, female)
+    control = 1 - EXPECTED_CONTROLLED_SHARE * (1 - CONTROLLED_COMPLICATION_RR)
+    acute = (p * TABLE.complication_rate * TABLE.case_fatality).sum(axis=1) * control
+    background = death_rates.reshape(-1) - acute
+    return np.maximum(background, 0.1 * death_rates.reshape(-1)).reshape(death_rates.shape)
 
 
 def incidence_table(death_rates: np.ndarray, trend: float) -> np.ndarray:

@@ -49,6 +49,7 @@ FIELDS: dict[str, np.dtype] = {
     "home": np.dtype(np.int16),  # home primary-care facility (index among primary hospitals)
     "oop_year": np.dtype(np.float32),  # out-of-pocket spending this calendar year, yuan
     "fund_year": np.dtype(np.float32),  # pooled-fund payments this calendar year, yuan
+    "outpatient_fund_year": np.dtype(np.float32),  # of which outpatient pooling, yuan
     "account": np.dtype(np.float64),  # employee personal-account balance, yuan (exact money)
 }
 

@@ -133,6 +133,7 @@ class CurrentBenefits:
         self.retiree_bonus = _by_fund(emp, res, "retiree_ratio_bonus")
         self.outpatient_ratio = _by_fund(emp, res, "outpatient_ratio")
         self.chronic_ratio = _by_fund(emp, res, "chronic_outpatient_ratio")
+        self.outpatient_limit = _by_fund(emp, res, "outpatient_annual_limit_yuan")
 
     def _level(self, fund: np.ndarray, level: np.ndarray) -> np.ndarray:
         """Benefit level of each episode's fund (1 = as legislated; the uninsured get 0)."""
@@ -178,7 +179,12 @@ class CurrentBenefits:
         nominal = np.maximum(in_scope - deductible, 0.0) * ratio
         grouping = group_by_person(e.person)
         persons = grouping[2]
-        room = self.ceiling[FUND_OF_SCHEME[pop.scheme[persons]]] - pop.fund_year[persons]
+        fund_of = FUND_OF_SCHEME[pop.scheme[persons]]
+        outpatient = e.kind != ADMISSION
+        op_room = self.outpatient_limit[fund_of] - pop.outpatient_fund_year[persons]
+        nominal = np.where(outpatient, cap_cumulative(np.where(outpatient, nominal, 0.0),
+                                                      np.maximum(op_room, 0.0), grouping), nominal)
+        room = self.ceiling[fund_of] - pop.fund_year[persons]
         fund_pay = cap_cumulative(nominal, np.maximum(room, 0.0), grouping)
         patient = total - fund_pay
         from_account = np.where((f == 0) & (e.kind != ADMISSION), patient, 0.0)
@@ -188,5 +194,6 @@ class CurrentBenefits:
         claims.account_pay = account_pay
         claims.oop = patient - account_pay
         add_by_person(pop.fund_year, fund_pay, grouping)
+        add_by_person(pop.outpatient_fund_year, np.where(outpatient, fund_pay, 0.0), grouping)
         add_by_person(pop.account, -account_pay, grouping)
         add_by_person(pop.oop_year, claims.oop, grouping)
