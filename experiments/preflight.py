@@ -49,10 +49,17 @@ def compose_config(overrides: list[str], conf_dir: Path = CONF_DIR):
     except ConfigError:
         raise
     except Exception as exc:
-        lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
-        raise ConfigError("invalid config: " + " ".join(lines[:2])) from None
+        raise ConfigError("invalid config: " + _one_line(exc)) from None
     finally:
         GlobalHydra.instance().clear()
+
+
+def _one_line(exc: BaseException) -> str:
+    """Hydra's message plus the first line of its cause (which says what was wrong)."""
+    parts = [str(exc).strip().splitlines()[0]]
+    if exc.__cause__ is not None and str(exc.__cause__).strip():
+        parts.append(str(exc.__cause__).strip().splitlines()[0])
+    return ": ".join(parts)
 
 
 def check(argv: list[str]) -> None:

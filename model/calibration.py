@@ -133,6 +133,8 @@ def compare(annual: pd.DataFrame) -> pd.DataFrame:
     records = []
     for row in targets.itertuples():
         target, model, unit, tol, note = _compare_row(targets, annual, row)
+        if model is None and not note:
+            note = "year not simulated" if row.year not in set(annual.year) else "no model value"
         in_window = FIRST_YEAR <= row.year <= LAST_YEAR
         error = None
         if target is not None and model is not None:

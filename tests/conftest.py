@@ -1,0 +1,45 @@
+"""Shared helpers: compose configs the way ``sanyi-run`` does and run small models."""
+
+from __future__ import annotations
+
+import logging
+
+import pandas as pd
+import pytest
+
+from experiments.preflight import compose_config
+from model import metrics
+from model.config import SanyiConfig, validate
+from model.model import SanyiModel
+
+logging.getLogger("MESA").setLevel(logging.WARNING)
+
+
+def config(*overrides: str, size: int = 5_000, start: int = 2024, end: int = 2025) -> SanyiConfig:
+    """A validated config from Hydra overrides (small and short unless told otherwise)."""
+    base = [f"population.size={size}", f"population.start_year={start}",
+            f"population.end_year={end}", "progress=false"]
+    return validate(compose_config(base + list(overrides)))
+
+
+def run_model(cfg: SanyiConfig) -> SanyiModel:
+    model = SanyiModel(cfg)
+    model.run()
+    return model
+
+
+def annual(model: SanyiModel) -> pd.DataFrame:
+    return metrics.annual_table(model.ledger, model.months, model.scale)
+
+
+def final(model: SanyiModel, column: str, scheme: str = "all") -> float:
+    """A metric of the last simulated year."""
+    table = annual(model)
+    row = table[(table.scheme == scheme)].sort_values("year").iloc[-1]
+    return float(row[column])
+
+
+@pytest.fixture(scope="session")
+def small_run() -> SanyiModel:
+    """One small two-year run shared by tests that only read its results."""
+    return run_model(config("seed=0"))

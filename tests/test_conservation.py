@@ -1,0 +1,68 @@
+"""Money and people are accounted for every step (DESIGN §5)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from model.bookkeeping import ConservationError
+from model.model import SanyiModel
+from tests.conftest import annual, config
+
+
+def test_reserve_changes_by_revenue_minus_expenditure_each_year(small_run: SanyiModel) -> None:
+    table = annual(small_run)
+    for scheme in ("employee", "resident"):
+        rows = table[table.scheme == scheme].sort_values("year")
+        change = np.diff(rows.reserve_yuan.to_numpy())
+        balance = rows.balance_yuan.to_numpy()[1:]
+        np.testing.assert_allclose(change, balance, rtol=1e-9)
+
+
+def test_population_changes_by_births_migration_and_deaths(small_run: SanyiModel) -> None:
+    rows = annual(small_run).query("scheme == 'all'").sort_values("year")
+    change = np.diff(rows.persons.to_numpy())
+    flows = (rows.births + rows.immigrants - rows.deaths - rows.emigrants).to_numpy()[1:]
+    np.testing.assert_allclose(change, flows, rtol=1e-9)
+
+
+def test_patients_and_funds_pay_exactly_what_hospitals_billed() -> None:
+    model = SanyiModel(config())
+    model.step()  # the model checks every month; here the identity is checked from outside
+    earned = sum(h.revenue_month for h in model.hospital_list)
+    assert earned > 0
+    ledger = model.ledger.data[0]
+    from model.metrics import COLUMN
+
+    paid = ledger[:, COLUMN["oop"]].sum() + ledger[:, COLUMN["fund_paid"]].sum()
+    assert paid == pytest.approx(earned, rel=1e-9)
+
+
+def test_a_leak_of_money_stops_the_run_with_the_figures() -> None:
+    model = SanyiModel(config())
+    fund = next(iter(model.funds))
+    original = fund.settle_month
+
+    def leaky(*args: float) -> float:
+        share = original(*args)
+        fund.pooled_reserve += 1_000.0  # money from nowhere
+        return share
+
+    fund.settle_month = leaky  # type: ignore[method-assign]
+    with pytest.raises(ConservationError, match="reserve changed by"):
+        model.step()
+
+
+def test_a_lost_person_stops_the_run() -> None:
+    model = SanyiModel(config())
+    original = model.demography.births
+
+    def births_without_record(pop, now):  # type: ignore[no-untyped-def]
+        born = original(pop, now)
+        extra = pop.allocate(1)
+        pop.alive[extra] = True  # somebody appears without being born or immigrating
+        return born
+
+    model.demography.births = births_without_record  # type: ignore[method-assign]
+    with pytest.raises(ConservationError, match="persons alive"):
+        model.step()
