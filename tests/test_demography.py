@@ -7,7 +7,7 @@ checked on several seeds, against the spread of the seeds.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
@@ -16,7 +16,7 @@ from tests.conftest import annual, config, run_model
 SEEDS = (0, 1, 2)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _share_65(scenario: str, seed: int) -> np.ndarray:
     model = run_model(config(f"scenario={scenario}", f"seed={seed}", size=4_000, start=2025,
                              end=2050))
