@@ -107,13 +107,15 @@ class Fund(mesa.Agent):
         available = self.pooled_reserve + m.revenue - m.account_credits
         paid_share = 1.0
         if nominal_pooled > available:
-            shortfall = nominal_pooled - max(available, 0.0)
-            if self.benefits_cfg.on_depletion == "top_up":
-                m.top_up = shortfall
-            else:
+            if self.benefits_cfg.on_depletion == "benefit_cut" and nominal_pooled > 0:
                 paid_share = max(available, 0.0) / nominal_pooled
-                m.shifted_to_patients = shortfall
+                m.shifted_to_patients = nominal_pooled * (1 - paid_share)
                 self.cut_this_year = True
+            # Whatever the claims paid cannot cover, down to a zero reserve, is topped up:
+            # all of it under ``top_up``; under ``benefit_cut`` only personal-account credits
+            # the pooled money could not fund (credits are members' own money).
+            m.top_up = nominal_pooled * paid_share - available if (
+                nominal_pooled * paid_share > available) else 0.0
             if self.depletion_year is None:
                 self.depletion_year = self.model.year
         m.pooled_paid = nominal_pooled * paid_share

@@ -12,7 +12,7 @@ from pathlib import Path
 from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
 
-from model.config import ConfigError, validate
+from model.config import ConfigError, describe_schema_error, validate
 
 CONF_DIR = Path(__file__).resolve().parent.parent / "conf"
 GROUPS = ("population", "scenario", "behaviour", "payment", "procurement", "pricing",
@@ -55,10 +55,13 @@ def compose_config(overrides: list[str], conf_dir: Path = CONF_DIR):
 
 
 def _one_line(exc: BaseException) -> str:
-    """Hydra's message plus the first line of its cause (which says what was wrong)."""
+    """Hydra's message plus its cause, which names the key and says what was wrong."""
+    cause = exc.__cause__
+    if cause is not None and getattr(cause, "full_key", None):
+        return describe_schema_error(cause)
     parts = [str(exc).strip().splitlines()[0]]
-    if exc.__cause__ is not None and str(exc.__cause__).strip():
-        parts.append(str(exc.__cause__).strip().splitlines()[0])
+    if cause is not None and str(cause).strip():
+        parts.append(str(cause).strip().splitlines()[0])
     return ": ".join(parts)
 
 

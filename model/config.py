@@ -11,7 +11,9 @@ and the *setting* (``population``: the region simulated).
 
 from __future__ import annotations
 
+import difflib
 import math
+import re
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
@@ -451,6 +453,15 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
+_WHOLE_NUMBERS = {
+    "positive_int": "an integer >= 1",
+    "seed": "an integer in [0, 2^63)",
+    "year": f"a year in 1990..{LAST_END_YEAR}",
+    "start_year": f"a year in {FIRST_START_YEAR}..{LAST_START_YEAR}",
+    "end_year": f"a year in {FIRST_START_YEAR}..{LAST_END_YEAR}",
+}
+
+
 def _check_value(key: str, value: Any, check: str, meta: dict[str, Any]) -> None:
     if check == "choice":
         if value not in meta["choices"]:
@@ -461,6 +472,8 @@ def _check_value(key: str, value: Any, check: str, meta: dict[str, Any]) -> None
         return
     if not _is_number(value):
         raise _fail(key, value, "a finite number")
+    if check in _WHOLE_NUMBERS and not float(value).is_integer():
+        raise _fail(key, value, _WHOLE_NUMBERS[check])
     bounds = {
         "probability": (0.0, 1.0, "a probability in [0, 1]"),
         "nonneg": (0.0, math.inf, "a number >= 0"),
@@ -586,6 +599,38 @@ def _without_hydra(cfg: DictConfig) -> DictConfig:
     return OmegaConf.create(plain)
 
 
+def known_keys(path: str) -> list[str]:
+    """Keys allowed under a dotted path of the schema ("" for the top level)."""
+    node: Any = SanyiConfig
+    for part in [p for p in path.split(".") if p]:
+        matches = [f for f in fields(node) if f.name == part]
+        if not matches or not is_dataclass(getattr(node(), part)):
+            return []
+        node = type(getattr(node(), part))
+    return [f.name for f in fields(node)]
+
+
+def describe_schema_error(exc: BaseException) -> str:
+    """One line for an OmegaConf type or key error: the key, what was wrong, what is allowed."""
+    key = getattr(exc, "full_key", None) or ""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    parent, _, leaf = key.rpartition(".")
+    allowed = known_keys(parent)
+    if leaf and allowed and leaf not in allowed:
+        close = difflib.get_close_matches(leaf, allowed, n=1)
+        hint = f"did you mean {parent + '.' if parent else ''}{close[0]}? " if close else ""
+        return f"{key}: no such key; {hint}allowed keys: {', '.join(allowed)}"
+    wrong_type = re.search(r"Value '(.*)' of type '\w+' could not be converted to (\w+)", text)
+    if key and wrong_type:
+        value, wanted = wrong_type.groups()
+        allowed_text = _TYPE_NAMES.get(wanted, wanted)
+        return f"{key}={value}; allowed: {allowed_text}"
+    return f"{key}: {text}" if key else text
+
+
+_TYPE_NAMES = {"Integer": "an integer", "Float": "a number", "Boolean": "true or false"}
+
+
 def validate(cfg: DictConfig | SanyiConfig) -> SanyiConfig:
     """Check every value once, before the first step; raise ``ConfigError`` on the first bad one."""
     try:
@@ -593,8 +638,7 @@ def validate(cfg: DictConfig | SanyiConfig) -> SanyiConfig:
     except ConfigError:
         raise
     except Exception as exc:  # OmegaConf validation errors: unknown key, wrong type
-        first_line = str(exc).strip().splitlines()[0]
-        raise ConfigError(f"invalid config: {first_line}") from None
+        raise ConfigError(f"invalid config: {describe_schema_error(exc)}") from None
     _walk(typed, SanyiConfig, "")
     _check_cross_field(typed)
     _check_policy_names(typed)

@@ -1,0 +1,322 @@
+"""Fund arithmetic on tiny populations whose every number can be checked by hand.
+
+The funds are built directly: a few persons whose scheme and income are set by hand, a
+bare Mesa model that only knows the year, and the default ``SanyiConfig``. Its employee
+financing: employer 6.5 %, employee 2 %, maternity 0.6 % from 2019; contribution base
+between 0.6 and 3 times an average base of 78,000 yuan in 2021 growing 6 % a year; 30 % of
+the employer's share to personal accounts before 2022; 1,800 yuan a year to each retiree's
+account. Resident financing in 2025 (policy_inputs.csv): 400 yuan from each enrollee plus
+a subsidy of 700 yuan.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+import pytest
+
+from agents.fund import EmployeeFund, ResidentFund
+from agents.patients.population import (
+    RESIDENT_ADULT,
+    RESIDENT_CHILD,
+    RETIREE,
+    UNINSURED,
+    WORKER,
+    PatientPopulation,
+)
+from model.config import SanyiConfig
+from model.inputs import policy_input
+from model.policies.benefits import cap_cumulative, group_by_person
+
+
+class Clock(mesa.Model):
+    """The least a fund needs from its model: the calendar year."""
+
+    def __init__(self, year: int) -> None:
+        super().__init__(rng=0)
+        self.year = year
+
+
+def population(*persons: tuple[int, float]) -> PatientPopulation:
+    """Living persons given as (scheme, yearly income in yuan), with empty accounts."""
+    pop = PatientPopulation(len(persons))
+    idx = pop.allocate(len(persons))
+    pop.alive[idx] = True
+    pop.scheme[idx] = [scheme for scheme, _ in persons]
+    pop.income[idx] = [income for _, income in persons]
+    return pop
+
+
+def three_residents() -> PatientPopulation:
+    """Two resident adults and a resident child, beside a worker and an uninsured person."""
+    return population((RESIDENT_ADULT, 20_000), (RESIDENT_ADULT, 30_000), (RESIDENT_CHILD, 0),
+                      (WORKER, 80_000), (UNINSURED, 10_000))
+
+
+@pytest.fixture
+def cfg() -> SanyiConfig:
+    return SanyiConfig()
+
+
+# ---------------------------------------------------------------------------------------
+# employee fund: contributions
+# ---------------------------------------------------------------------------------------
+
+
+def test_employee_contributions_are_payroll_rates_on_wages_clipped_to_floor_and_cap(
+    cfg: SanyiConfig,
+) -> None:
+    pop = population((WORKER, 30_000), (WORKER, 80_000), (WORKER, 500_000))
+    fund = EmployeeFund(Clock(2022), cfg)
+
+    fund.collect(pop, 2022)
+
+    # 2022: average base 78,000 x 1.06 = 82,680; floor 0.6 x 82,680 = 49,608; cap 248,040.
+    clipped_wages = 49_608 + 80_000 + 248_040
+    assert fund.month.contributions == pytest.approx((0.065 + 0.02 + 0.006) * clipped_wages / 12)
+
+
+def test_retirees_residents_and_the_dead_pay_no_employee_contributions(cfg: SanyiConfig) -> None:
+    pop = population((RETIREE, 90_000), (RESIDENT_ADULT, 90_000), (WORKER, 90_000))
+    pop.release(np.array([2]))  # the worker died
+    fund = EmployeeFund(Clock(2022), cfg)
+
+    fund.collect(pop, 2022)
+
+    assert fund.month.contributions == 0.0
+
+
+@pytest.mark.parametrize(("year", "total_rate"), [(2018, 0.065 + 0.02), (2019, 0.065 + 0.02 + 0.006)])
+def test_maternity_rate_is_charged_from_the_merge_year(
+    cfg: SanyiConfig, year: int, total_rate: float
+) -> None:
+    pop = population((WORKER, 60_000))  # inside floor and cap in both years
+    fund = EmployeeFund(Clock(year), cfg)
+
+    fund.collect(pop, year)
+
+    assert fund.month.contributions == pytest.approx(total_rate * 60_000 / 12)
+
+
+@pytest.mark.parametrize(("year", "floor_wage"), [(2021, 0.6 * 78_000), (2023, 0.6 * 78_000 * 1.06**2)])
+def test_contribution_floor_follows_the_average_base_grown_by_wages_since_the_price_year(
+    cfg: SanyiConfig, year: int, floor_wage: float
+) -> None:
+    pop = population((WORKER, 0))  # a wage below the floor pays on the floor
+    fund = EmployeeFund(Clock(year), cfg)
+
+    fund.collect(pop, year)
+
+    assert fund.month.contributions == pytest.approx(0.091 * floor_wage / 12)
+
+
+# ---------------------------------------------------------------------------------------
+# employee fund: personal accounts
+# ---------------------------------------------------------------------------------------
+
+
+def test_worker_account_gets_employee_rate_and_30_percent_of_employer_rate_before_the_reform(
+    cfg: SanyiConfig,
+) -> None:
+    pop = population((WORKER, 80_000))
+    fund = EmployeeFund(Clock(2021), cfg)
+
+    fund.collect(pop, 2021)
+
+    assert pop.account[0] == pytest.approx(80_000 / 12 * (0.02 + 0.3 * 0.065))  # 263.33 yuan
+
+
+def test_worker_account_gets_only_the_employee_rate_from_the_reform_year(cfg: SanyiConfig) -> None:
+    pop = population((WORKER, 80_000))
+    fund = EmployeeFund(Clock(2022), cfg)
+
+    fund.collect(pop, 2022)
+
+    assert pop.account[0] == pytest.approx(80_000 / 12 * 0.02)  # 133.33 yuan
+
+
+def test_retiree_account_gets_a_flat_monthly_credit_whatever_the_income(cfg: SanyiConfig) -> None:
+    pop = population((RETIREE, 20_000), (RETIREE, 200_000), (RESIDENT_ADULT, 50_000))
+    fund = EmployeeFund(Clock(2022), cfg)
+
+    fund.collect(pop, 2022)
+
+    assert pop.account.tolist() == [150.0, 150.0, 0.0]  # 1,800 yuan a year / 12
+
+
+def test_account_credits_of_the_month_add_up_over_workers_and_retirees(cfg: SanyiConfig) -> None:
+    pop = population((WORKER, 80_000), (RETIREE, 20_000))
+    fund = EmployeeFund(Clock(2022), cfg)
+
+    fund.collect(pop, 2022)
+
+    assert fund.month.account_credits == pytest.approx(80_000 / 12 * 0.02 + 150.0)
+
+
+# ---------------------------------------------------------------------------------------
+# resident fund
+# ---------------------------------------------------------------------------------------
+
+
+def test_resident_fund_collects_contribution_and_subsidy_per_enrollee_each_month(
+    cfg: SanyiConfig,
+) -> None:
+    fund = ResidentFund(Clock(2025), cfg)
+
+    fund.collect(three_residents(), 2025)
+
+    assert (fund.month.contributions, fund.month.subsidy) == pytest.approx((3 * 400 / 12, 3 * 700 / 12))
+
+
+def test_resident_fund_uses_the_policy_inputs_of_the_year(cfg: SanyiConfig) -> None:
+    fund = ResidentFund(Clock(2020), cfg)
+
+    fund.collect(three_residents(), 2020)
+
+    # 2020 lies between the notices of 2018 (220 yuan) and 2023 (380 yuan): 220 + 2/5 x 160.
+    individual = policy_input("resident_individual_contribution", 2020, 0.03)
+    assert individual == pytest.approx(284.0)
+    assert fund.month.contributions == pytest.approx(3 * individual / 12)
+
+
+# ---------------------------------------------------------------------------------------
+# settling a month
+# ---------------------------------------------------------------------------------------
+
+
+def test_first_month_opens_the_pooled_reserve_at_initial_months_of_its_claims(cfg: SanyiConfig) -> None:
+    fund = ResidentFund(Clock(2025), cfg)
+    fund.initial_months = 8.0
+    fund.collect(three_residents(), 2025)  # revenue 100 + 175 = 275
+
+    fund.settle_month(200.0, 0.0, 0.0)
+
+    assert fund.opened_this_month == 8 * 200.0
+    assert fund.pooled_reserve == pytest.approx(1_600 + 275 - 200)
+
+
+def test_pooled_reserve_changes_by_revenue_minus_expenditure(cfg: SanyiConfig) -> None:
+    fund = ResidentFund(Clock(2025), cfg)
+    fund.pooled_reserve = 1_200.0
+    fund.collect(three_residents(), 2025)  # 275 plus interest 1,200 x 1.5 % / 12 = 1.5
+
+    fund.settle_month(300.0, 0.0, 0.0)
+
+    assert fund.month.revenue - fund.month.expenditure == pytest.approx(276.5 - 300)
+    assert fund.pooled_reserve == pytest.approx(1_200 + 276.5 - 300)
+
+
+def test_employee_pooled_reserve_and_accounts_together_change_by_revenue_minus_expenditure(
+    cfg: SanyiConfig,
+) -> None:
+    pop = population((WORKER, 80_000), (RETIREE, 20_000))
+    fund = EmployeeFund(Clock(2022), cfg)
+    fund.pooled_reserve = 10_000.0
+    fund.collect(pop, 2022)
+    pop.account[0] -= 100.0  # the worker pays 100 yuan of outpatient care from the account
+
+    fund.settle_month(500.0, 100.0, 0.0)
+
+    # revenue: 9.1 % x 80,000 / 12 = 606.67 plus interest 12.50; expenditure 500 + 100.
+    after = fund.pooled_reserve + fund.account_balance(pop)
+    assert after - 10_000 == pytest.approx(606.666667 + 12.5 - 600)
+    assert after - 10_000 == pytest.approx(fund.month.revenue - fund.month.expenditure)
+
+
+def test_top_up_books_the_shortfall_as_revenue_and_leaves_the_reserve_at_zero(cfg: SanyiConfig) -> None:
+    fund = ResidentFund(Clock(2025), cfg)
+    fund.initial_months = 0.0  # the reserve opens empty
+    fund.collect(three_residents(), 2025)  # revenue 275
+
+    paid_share = fund.settle_month(1_000.0, 0.0, 0.0)
+
+    assert paid_share == 1.0
+    assert (fund.month.top_up, fund.month.pooled_paid) == pytest.approx((725.0, 1_000.0))
+    assert fund.pooled_reserve == pytest.approx(0.0)
+
+
+def test_top_up_keeps_the_reserve_at_zero_when_account_credits_exceed_contributions(
+    cfg: SanyiConfig,
+) -> None:
+    pop = population((RETIREE, 20_000))  # a credit of 150 yuan, no contributions
+    fund = EmployeeFund(Clock(2025), cfg)
+    fund.initial_months = 0.0
+    fund.collect(pop, 2025)
+
+    fund.settle_month(100.0, 0.0, 0.0)
+
+    assert fund.month.top_up == pytest.approx(250.0)
+    assert fund.pooled_reserve == pytest.approx(0.0)
+
+
+def test_depletion_year_is_the_year_claims_first_exceed_what_the_reserve_can_pay(
+    cfg: SanyiConfig,
+) -> None:
+    clock = Clock(2025)
+    fund = ResidentFund(clock, cfg)
+    fund.initial_months = 0.0
+    pop = three_residents()
+    for year in (2025, 2026):
+        clock.year = year
+        fund.collect(pop, year)
+        fund.settle_month(1_000.0, 0.0, 0.0)
+
+    assert fund.depletion_year == 2025
+
+
+def test_benefit_cut_pays_only_the_available_share_and_shifts_the_rest_to_patients(
+    cfg: SanyiConfig,
+) -> None:
+    cfg.benefits.on_depletion = "benefit_cut"
+    fund = ResidentFund(Clock(2025), cfg)
+    fund.initial_months = 0.0
+    fund.collect(three_residents(), 2025)  # revenue 275
+
+    paid_share = fund.settle_month(1_000.0, 0.0, 0.0)
+
+    assert paid_share == pytest.approx(0.275)
+    assert (fund.month.pooled_paid, fund.month.shifted_to_patients) == pytest.approx((275.0, 725.0))
+    assert fund.month.top_up == 0.0
+    assert fund.pooled_reserve == pytest.approx(0.0)
+
+
+def test_benefit_cut_lowers_next_years_benefit_level_by_the_adjustment_step(cfg: SanyiConfig) -> None:
+    cfg.benefits.on_depletion = "benefit_cut"
+    fund = ResidentFund(Clock(2025), cfg)
+    fund.initial_months = 0.0
+    fund.collect(three_residents(), 2025)
+    fund.settle_month(1_000.0, 0.0, 0.0)
+
+    fund.close_year(2025, fund.pooled_reserve or 0.0)
+
+    assert fund.benefit_level == pytest.approx(1 - 0.05)
+
+
+def test_close_year_records_the_first_deficit_year_and_keeps_it(cfg: SanyiConfig) -> None:
+    clock = Clock(2025)
+    fund = ResidentFund(clock, cfg)
+    fund.initial_months = 100.0  # a reserve large enough never to run out
+    pop = three_residents()
+    for year, claims in ((2025, 200.0), (2026, 1_000.0), (2027, 1_000.0)):  # revenue ~300
+        clock.year = year
+        fund.collect(pop, year)
+        fund.settle_month(claims, 0.0, 0.0)
+        fund.close_year(year, fund.pooled_reserve or 0.0)
+
+    assert fund.first_deficit_year == 2026
+
+
+# ---------------------------------------------------------------------------------------
+# paying claims up to what is available per person
+# ---------------------------------------------------------------------------------------
+
+
+def test_cap_cumulative_pays_each_persons_claims_in_order_until_their_amount_is_used_up() -> None:
+    person = np.array([1, 0, 1])
+    claims = np.array([100.0, 50.0, 80.0])
+    available = np.array([30.0, 150.0])  # person 0, person 1 (sorted persons of the grouping)
+
+    paid = cap_cumulative(claims, available, group_by_person(person))
+
+    # person 1: 100 paid in full, then 50 of 80 left; person 0: 30 of 50.
+    assert paid.tolist() == [100.0, 30.0, 50.0]
