@@ -14,7 +14,7 @@ import numpy as np
 from agents.patients.care import DemandTally
 from agents.patients.population import FUND_OF_SCHEME, RETIREE, WORKER
 from model.batches import ACUTE_VISIT, ADMISSION, CHRONIC_VISIT, PRIMARY, Claims
-from model.policies.benefits import add_by_person, group_by_person
+from model.policies.benefits import add_by_person
 
 if TYPE_CHECKING:
     from agents.fund import Fund
@@ -67,9 +67,9 @@ def shift_to_patients(model: SanyiModel, claims: Claims, mine: np.ndarray, share
     moved = np.where(mine, claims.fund_pay * share, 0.0)
     claims.fund_pay = claims.fund_pay - moved
     claims.oop = claims.oop + moved
-    grouping = group_by_person(claims.episodes.person)
-    add_by_person(model.population.fund_year, -moved, grouping)
-    add_by_person(model.population.oop_year, moved, grouping)
+    person = claims.episodes.person
+    add_by_person(model.population.fund_year, person, -moved)
+    add_by_person(model.population.oop_year, person, moved)
 
 
 def _by_group(values: np.ndarray, group: np.ndarray) -> np.ndarray:

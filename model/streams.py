@@ -32,6 +32,7 @@ STREAM_NAMES: tuple[str, ...] = (
     "enrolment",
     "incomes",
     "institutions",
+    "admissions",
 )
 
 

@@ -81,6 +81,8 @@ class PatientPopulation:
         for name, dtype in FIELDS.items():
             setattr(self, name, np.zeros(self.capacity, dtype=dtype))
         self._free: np.ndarray = np.arange(self.capacity, dtype=np.int64)
+        self._version = 0  # bumped whenever slots are taken or freed
+        self._age_cache: tuple[int, int, np.ndarray, np.ndarray] | None = None
 
     # -- slots --------------------------------------------------------------------------
     def allocate(self, n: int) -> np.ndarray:
@@ -92,6 +94,7 @@ class PatientPopulation:
         if n > self._free.size:
             self._grow(max(n - self._free.size, self.capacity // 4))
         taken, self._free = self._free[:n], self._free[n:]
+        self._version += 1
         return np.sort(taken)
 
     def release(self, idx: np.ndarray) -> None:
@@ -101,6 +104,7 @@ class PatientPopulation:
         self.controlled[idx] = False
         self.account[idx] = 0.0
         self._free = np.concatenate([self._free, idx.astype(np.int64)])
+        self._version += 1
 
     def _grow(self, extra: int) -> None:
         old = self.capacity
@@ -116,12 +120,25 @@ class PatientPopulation:
     def n_alive(self) -> int:
         return int(np.count_nonzero(self.alive))
 
+    def _ages(self, now: int) -> tuple[np.ndarray, np.ndarray]:
+        """Ages in months and in completed years, computed once per month and population.
+
+        Every phase of a month needs ages; they change only when the month or the set of
+        persons does, so they are cached on (month, slot version). Treat them as read-only.
+        """
+        cache = self._age_cache
+        if cache is None or cache[0] != now or cache[1] != self._version:
+            months = (now - self.birth_month).astype(np.int16)
+            cache = (now, self._version, months, months // 12)
+            self._age_cache = cache
+        return cache[2], cache[3]
+
     def age_months(self, now: int) -> np.ndarray:
-        return (now - self.birth_month).astype(np.int16)
+        return self._ages(now)[0]
 
     def age_years(self, now: int) -> np.ndarray:
         """Completed years of age (int16), for table look-ups."""
-        return ((now - self.birth_month) // 12).astype(np.int16)
+        return self._ages(now)[1]
 
     def fund_of(self) -> np.ndarray:
         """0 employee fund, 1 resident fund, 2 uninsured, per slot."""

@@ -14,7 +14,7 @@ from typing import Protocol
 
 import numpy as np
 
-from agents.patients.population import FUND_OF_SCHEME, PatientPopulation, month_index
+from agents.patients.population import PatientPopulation, month_index
 from model.batches import ADMISSION, CHRONIC_VISIT, Claims
 from model.config import BenefitsConfig, SchemeBenefits
 
@@ -109,12 +109,27 @@ def cap_cumulative(amount: np.ndarray, available: np.ndarray,
     return out
 
 
-def add_by_person(target: np.ndarray, amount: np.ndarray,
-                  grouping: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
-    """``target[person] += amount`` summed over each person's claims."""
-    order, starts, persons = grouping
-    if amount.size:
-        target[persons] += np.add.reduceat(amount[order], starts).astype(target.dtype)
+def cap_by_person(person: np.ndarray, amount: np.ndarray, room: np.ndarray,
+                  capacity: int) -> np.ndarray:
+    """Pay claims in order until each person's ``room`` (given per claim) is used up.
+
+    Most persons stay far from their limits; only the claims of persons whose month's total
+    exceeds their room are sorted and paid in order (``cap_cumulative``).
+    """
+    total = np.bincount(person, weights=amount, minlength=capacity)[person]
+    at_risk = np.flatnonzero(total > room)
+    paid = amount.copy()
+    if at_risk.size:
+        grouping = group_by_person(person[at_risk])
+        order, starts, _ = grouping
+        available = np.maximum(room[at_risk][order[starts]], 0.0)
+        paid[at_risk] = cap_cumulative(amount[at_risk], available, grouping)
+    return paid
+
+
+def add_by_person(target: np.ndarray, person: np.ndarray, amount: np.ndarray) -> None:
+    """``target[person] += amount``, adding up a person's several claims."""
+    np.add.at(target, person, amount.astype(target.dtype))
 
 
 class CurrentBenefits:
@@ -171,29 +186,26 @@ class CurrentBenefits:
 
     def cover(self, claims: Claims, pop: PatientPopulation, level: np.ndarray) -> None:
         e = claims.episodes
-        f, t = e.fund.astype(np.int64), e.tier.astype(np.int64)
+        f, t, person = e.fund.astype(np.int64), e.tier.astype(np.int64), e.person
         total = claims.total_charge
         in_scope = total * (1 - self.out_of_scope[f, t])
-        deductible = np.where(e.kind == ADMISSION, self.deductible_table[f, t], 0.0)
+        outpatient = e.kind != ADMISSION
+        deductible = np.where(outpatient, 0.0, self.deductible_table[f, t])
         ratio = self._claim_ratio(f, t, e.retiree, e.kind, level)
         nominal = np.maximum(in_scope - deductible, 0.0) * ratio
-        grouping = group_by_person(e.person)
-        persons = grouping[2]
-        fund_of = FUND_OF_SCHEME[pop.scheme[persons]]
-        outpatient = e.kind != ADMISSION
-        op_room = self.outpatient_limit[fund_of] - pop.outpatient_fund_year[persons]
-        nominal = np.where(outpatient, cap_cumulative(np.where(outpatient, nominal, 0.0),
-                                                      np.maximum(op_room, 0.0), grouping), nominal)
-        room = self.ceiling[fund_of] - pop.fund_year[persons]
-        fund_pay = cap_cumulative(nominal, np.maximum(room, 0.0), grouping)
+        op_room = self.outpatient_limit[f] - pop.outpatient_fund_year[person]
+        capped = cap_by_person(person, np.where(outpatient, nominal, 0.0), op_room, pop.capacity)
+        nominal = np.where(outpatient, capped, nominal)
+        room = self.ceiling[f] - pop.fund_year[person]
+        fund_pay = cap_by_person(person, nominal, room, pop.capacity)
         patient = total - fund_pay
-        from_account = np.where((f == 0) & (e.kind != ADMISSION), patient, 0.0)
-        account_pay = cap_cumulative(from_account, pop.account[persons], grouping)
+        from_account = np.where((f == 0) & outpatient, patient, 0.0)
+        account_pay = cap_by_person(person, from_account, pop.account[person], pop.capacity)
         claims.in_scope = in_scope
         claims.fund_pay = fund_pay
         claims.account_pay = account_pay
         claims.oop = patient - account_pay
-        add_by_person(pop.fund_year, fund_pay, grouping)
-        add_by_person(pop.outpatient_fund_year, np.where(outpatient, fund_pay, 0.0), grouping)
-        add_by_person(pop.account, -account_pay, grouping)
-        add_by_person(pop.oop_year, claims.oop, grouping)
+        add_by_person(pop.fund_year, person, fund_pay)
+        add_by_person(pop.outpatient_fund_year, person, np.where(outpatient, fund_pay, 0.0))
+        add_by_person(pop.account, person, -account_pay)
+        add_by_person(pop.oop_year, person, claims.oop)
