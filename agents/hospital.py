@@ -8,6 +8,7 @@ prescribing) go through one interface, ``DecisionRule.decide``. Here the rule is
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -104,86 +105,97 @@ class Hospital(mesa.Agent):
               rng: np.random.Generator) -> Claims:
         """Treat a batch of episodes (all at this hospital) and bill them."""
         d, ctx = self.decisions, self.ctx
-        kind = episodes.kind.copy()
-        mild = (kind == ADMISSION) & (episodes.severity == 0)
-        kind[mild & (rng.random(kind.size) < d.admission_threshold)] = ACUTE_VISIT
-        episodes.kind = kind
-        inpatient = kind == ADMISSION
+        kind = episodes.kind
+        if d.admission_threshold > 0:  # mild cases kept out of beds become outpatient visits
+            mild = np.flatnonzero((kind == ADMISSION) & (episodes.severity == 0))
+            kind[mild[rng.random(mild.size) < d.admission_threshold]] = ACUTE_VISIT
+        inpatient = np.flatnonzero(kind == ADMISSION)
         severity = episodes.severity.astype(np.int64)
-        los = self._length_of_stay(inpatient, severity, rng)
-        local = ctx.prices.local_factor(episodes.rural)
-        service = self._service_charges(kind, severity, los, local)
-        drug_units, product = self._prescribe(episodes, los, rng)
+        los = np.zeros(len(episodes))
+        los[inpatient] = self._length_of_stay(severity[inpatient], rng)
+        service = self._service_charges(kind, severity, los, inpatient) * ctx.prices.local_factor(
+            episodes.rural)
         price = ctx.prices.drug_price(purchase_price)
-        drug_charge = (drug_units * price[product]).sum(axis=0)
-        drug_cost = (drug_units * purchase_price[product]).sum(axis=0)
-        for k in range(product.shape[0]):
-            self.purchases += np.bincount(product[k], weights=drug_units[k],
-                                          minlength=self.purchases.size)
+        drug_charge, drug_cost = self._dispense(episodes, los, price, purchase_price, rng)
         consumable_units, stent = self._consumables(episodes, rng)
-        consumable_charge = consumable_units * price[stent]
         self.purchases += np.bincount(stent, weights=consumable_units,
                                       minlength=self.purchases.size)
-        coded = np.minimum(severity + (inpatient & (rng.random(kind.size) < d.upcoding_share)), 2)
+        coded = severity.copy()
+        upcoded = inpatient[rng.random(inpatient.size) < d.upcoding_share]
+        coded[upcoded] = np.minimum(coded[upcoded] + 1, 2)
         claims = Claims(
             episodes=episodes, los_days=los.astype(np.float32), coded_severity=coded.astype(np.int8),
-            service_charge=service, drug_charge=drug_charge, consumable_charge=consumable_charge,
+            service_charge=service, drug_charge=drug_charge,
+            consumable_charge=consumable_units * price[stent],
             drug_cost=drug_cost + consumable_units * purchase_price[stent],
         )
         self._book(claims, service)
         return claims
 
-    def _length_of_stay(self, inpatient: np.ndarray, severity: np.ndarray,
-                        rng: np.random.Generator) -> np.ndarray:
+    def _length_of_stay(self, severity: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """Stays of this month's admissions; a full hospital discharges earlier."""
         cu = self.ctx.care_use
         norm = cu.los_days.as_tuple()[self.tier] * np.asarray(cu.severity_los_factor)[severity]
         noise = np.exp(rng.standard_normal(severity.size) * LOS_NOISE_SIGMA
                        - LOS_NOISE_SIGMA**2 / 2)
-        los = np.where(inpatient, np.maximum(norm * self.decisions.los_factor * noise, 1.0), 0.0)
+        los = np.maximum(norm * self.decisions.los_factor * noise, 1.0)
         capacity = self.beds * DAYS_PER_MONTH * MAX_OCCUPANCY
         demand = los.sum()
         self.occupancy_month = demand / max(self.beds * DAYS_PER_MONTH, 1e-9)
         if demand > capacity > 0:
-            los *= capacity / demand  # a full hospital discharges earlier
+            los *= capacity / demand
         return los
 
     def _service_charges(self, kind: np.ndarray, severity: np.ndarray, los: np.ndarray,
-                         local: np.ndarray) -> np.ndarray:
+                         inpatient: np.ndarray) -> np.ndarray:
+        """Charges for services at the schedule's prices (before the local price level)."""
         p, cu, t = self.ctx.prices, self.ctx.care_use, self.tier
         intensity = self.decisions.intensity
-        inpatient = los * p.bed_day[t] + p.procedure[t] * np.asarray(
-            cu.severity_cost_factor)[severity] * intensity
-        return np.where(kind == ADMISSION, inpatient, p.visit[t] * np.where(
-            kind == ACUTE_VISIT, intensity, 1.0)) * local
+        service = np.where(kind == ACUTE_VISIT, p.visit[t] * intensity, p.visit[t])
+        service[inpatient] = los[inpatient] * p.bed_day[t] + p.procedure[t] * np.asarray(
+            cu.severity_cost_factor)[severity[inpatient]] * intensity
+        return service
 
-    def _prescribe(self, episodes: Episodes, los: np.ndarray,
-                   rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-        """Drug units per (class, episode) and the product chosen for each.
+    def _drug_needs(self, episodes: Episodes, los: np.ndarray,
+                    ) -> Iterator[tuple[str, np.ndarray, np.ndarray]]:
+        """(drug class, episodes, defined daily doses) for each class some episodes need.
 
-        Chronic follow-ups get a month of each held condition's drug class; acute visits and
-        admissions get the acute class. One prescriber style per episode: originator brands
-        with probability ``originator_share``, else a generic maker at random.
+        Admissions and acute visits get the acute class; a chronic follow-up gets a month of
+        the drug class of each condition held.
         """
-        cat = self.ctx.catalogue
-        n = len(episodes)
-        units = np.zeros((len(cat.classes), n))
-        acute_k = cat.classes.index(ACUTE_DRUG_CLASS)
-        units[acute_k] = np.where(
-            episodes.kind == ADMISSION, los * self.ctx.pricing.inpatient_drug_days_per_bed_day,
-            np.where(episodes.kind == ACUTE_VISIT,
-                     self.ctx.pricing.outpatient_drug_days_per_visit, 0.0))
-        chronic = episodes.kind == CHRONIC_VISIT
+        kind, pricing = episodes.kind, self.ctx.pricing
+        acute = np.flatnonzero(kind != CHRONIC_VISIT)
+        units = np.where(kind[acute] == ADMISSION, los[acute] * pricing.inpatient_drug_days_per_bed_day,
+                         pricing.outpatient_drug_days_per_visit)
+        yield ACUTE_DRUG_CLASS, acute, units
+        chronic = np.flatnonzero(kind == CHRONIC_VISIT)
+        held = episodes.conditions[chronic]
         for bit, cls in enumerate(TABLE.drug_class):
-            held = chronic & ((episodes.conditions >> bit) & 1).astype(bool)
-            units[cat.classes.index(cls)] += held * CHRONIC_DRUG_DAYS_PER_MONTH
+            who = chronic[(held >> bit) & 1 == 1]
+            yield cls, who, np.full(who.size, CHRONIC_DRUG_DAYS_PER_MONTH)
+
+    def _dispense(self, episodes: Episodes, los: np.ndarray, charged: np.ndarray,
+                  purchase_price: np.ndarray, rng: np.random.Generator,
+                  ) -> tuple[np.ndarray, np.ndarray]:
+        """Drug charges and purchase costs per episode; the units bought go on the order.
+
+        One prescriber style per episode: originator brands with probability
+        ``originator_share``, else a generic maker at random.
+        """
+        n = len(episodes)
+        charge, cost = np.zeros(n), np.zeros(n)
         originator = rng.random(n) < self.decisions.originator_share
         pick = rng.random(n)
-        product = np.empty((len(cat.classes), n), dtype=np.int64)
-        for k, cls in enumerate(cat.classes):
-            orig, gens = cat.class_products[cls]
-            generic = gens[(pick * gens.size).astype(np.int64)] if gens.size else orig
-            product[k] = np.where(originator, orig, generic)
-        return units, product
+        for cls, who, units in self._drug_needs(episodes, los):
+            orig, gens = self.ctx.catalogue.class_products[cls]
+            product = np.full(who.size, orig)
+            if gens.size:
+                generic = ~originator[who]
+                product[generic] = gens[(pick[who][generic] * gens.size).astype(np.int64)]
+            charge[who] += units * charged[product]
+            cost[who] += units * purchase_price[product]
+            self.purchases += np.bincount(product, weights=units, minlength=self.purchases.size)
+        return charge, cost
 
     def _consumables(self, episodes: Episodes, rng: np.random.Generator,
                      ) -> tuple[np.ndarray, np.ndarray]:

@@ -34,6 +34,10 @@ class Episodes:
     def __len__(self) -> int:
         return int(self.person.size)
 
+    def slice(self, start: int, stop: int) -> Episodes:
+        """A contiguous run of episodes (views, no copies)."""
+        return Episodes(**{f.name: getattr(self, f.name)[start:stop] for f in fields(self)})
+
     def take(self, order: np.ndarray) -> Episodes:
         """The episodes in another order (or a subset)."""
         return Episodes(**{f.name: getattr(self, f.name)[order] for f in fields(self)})
@@ -68,11 +72,19 @@ class Claims:
     def __len__(self) -> int:
         return len(self.episodes)
 
-    @staticmethod
-    def concat(parts: list[Claims]) -> Claims:
-        arrays = ("los_days", "coded_severity", "service_charge", "drug_charge",
-                  "consumable_charge", "drug_cost")
-        return Claims(
-            episodes=Episodes.concat([p.episodes for p in parts]),
-            **{name: np.concatenate([getattr(p, name) for p in parts]) for name in arrays},
-        )
+    BILLED = ("los_days", "coded_severity", "service_charge", "drug_charge", "consumable_charge",
+              "drug_cost")
+
+    @classmethod
+    def blank(cls, episodes: Episodes) -> Claims:
+        """Claims for ``episodes`` to be filled by the hospitals (``put``)."""
+        n = len(episodes)
+        dtypes = {"los_days": np.float32, "coded_severity": np.int8}
+        return cls(episodes=episodes,
+                   **{name: np.zeros(n, dtype=dtypes.get(name, np.float64)) for name in cls.BILLED})
+
+    def put(self, where: np.ndarray, part: Claims) -> None:
+        """Write one hospital's claims (for episodes ``where``) into these claims."""
+        for name in self.BILLED:
+            getattr(self, name)[where] = getattr(part, name)
+        self.episodes.kind[where] = part.episodes.kind  # a hospital may treat as outpatient

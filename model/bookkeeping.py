@@ -76,27 +76,46 @@ def _by_group(values: np.ndarray, group: np.ndarray) -> np.ndarray:
     return np.bincount(group, weights=values, minlength=3)
 
 
+# Person flags counted together in one pass: (flag name, bit).
+_FLAGS = (("age60plus", 1), ("age65plus", 2), ("chronic", 4), ("controlled", 8))
+_N_SCHEMES = 5
+_GROUP_OF_CELL = np.repeat(FUND_OF_SCHEME, 16)  # cell = scheme * 16 + flags
+
+
+def _count_persons(model: SanyiModel) -> dict[str, np.ndarray]:
+    """Counts of living persons by group and flag, from one bincount over a small key."""
+    pop = model.population
+    age_m = pop.age_months(model.now)
+    key = pop.scheme.astype(np.int16) * 16
+    key += age_m >= 60 * 12
+    key += (age_m >= 65 * 12) * np.int16(2)
+    chronic = pop.conditions > 0
+    key += chronic * np.int16(4)
+    key += (chronic & pop.controlled) * np.int16(8)
+    cells = np.bincount(key, weights=pop.alive, minlength=_N_SCHEMES * 16)
+    by_group = lambda mask: np.bincount(_GROUP_OF_CELL, weights=cells * mask, minlength=3)  # noqa: E731
+    flags = np.tile(np.arange(16), _N_SCHEMES)
+    counts = {name: by_group((flags & bit) > 0) for name, bit in _FLAGS}
+    counts["persons"] = by_group(np.ones_like(cells))
+    per_scheme = cells.reshape(_N_SCHEMES, 16).sum(axis=1)
+    counts["workers"] = np.array([per_scheme[WORKER], 0.0, 0.0])
+    counts["retirees"] = np.array([per_scheme[RETIREE], 0.0, 0.0])
+    hrql = np.bincount(pop.scheme, weights=pop.hrql, minlength=_N_SCHEMES)  # dead have 0
+    counts["qalys"] = np.bincount(FUND_OF_SCHEME, weights=hrql, minlength=3) / 12
+    return counts
+
+
 def book_month(model: SanyiModel, claims: Claims, demand: DemandTally, gone: Leavers,
                births: np.ndarray, immigrants: np.ndarray) -> None:
     """Book the month's raw quantities, per group, into the ledger."""
     i, led, pop = len(model.months), model.ledger, model.population
-    group = FUND_OF_SCHEME[pop.scheme]
-    alive = pop.alive
-    persons = np.bincount(group[alive], minlength=3).astype(float)
-    led.book(i, "persons", persons)
-    led.book(i, "enrollees", persons * np.array([1.0, 1.0, 0.0]))
-    led.book(i, "workers", [np.count_nonzero(alive & (pop.scheme == WORKER)), 0, 0])
-    led.book(i, "retirees", [np.count_nonzero(alive & (pop.scheme == RETIREE)), 0, 0])
-    age_m = pop.age_months(model.now)
-    led.book(i, "age60plus", np.bincount(group[alive & (age_m >= 60 * 12)], minlength=3))
-    led.book(i, "age65plus", np.bincount(group[alive & (age_m >= 65 * 12)], minlength=3))
-    chronic = alive & (pop.conditions > 0)
-    led.book(i, "chronic", np.bincount(group[chronic], minlength=3))
-    led.book(i, "controlled", np.bincount(group[chronic & pop.controlled], minlength=3))
-    led.book(i, "qalys", np.bincount(group[alive], weights=pop.hrql[alive], minlength=3) / 12)
+    counts = _count_persons(model)
+    for name, values in counts.items():
+        led.book(i, name, values)
+    led.book(i, "enrollees", counts["persons"] * np.array([1.0, 1.0, 0.0]))
     if model.month == 12:
-        hit = alive & (pop.oop_year > CATASTROPHIC_SHARE_OF_INCOME * pop.income)
-        led.book(i, "catastrophic", np.bincount(group[hit], minlength=3))
+        hit = pop.alive & (pop.oop_year > CATASTROPHIC_SHARE_OF_INCOME * pop.income)
+        led.book(i, "catastrophic", np.bincount(FUND_OF_SCHEME[pop.scheme[hit]], minlength=3))
     _book_funds(model, i)
     _book_claims(model, i, claims)
     _book_market(model, i)

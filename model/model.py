@@ -170,17 +170,22 @@ class SanyiModel(mesa.Model):
         self._advance()
 
     def _treat(self, episodes: Episodes) -> Claims:
-        """Each hospital treats its own episodes in bulk."""
-        order = np.argsort(episodes.hospital, kind="stable")
-        sorted_eps = episodes.take(order)
-        bounds = np.searchsorted(sorted_eps.hospital, np.arange(len(self.hospital_list) + 1))
+        """Each hospital treats its own episodes in bulk; claims are kept in person order.
+
+        Person order lets the benefit rules pay a person's claims in sequence without sorting.
+        """
+        episodes = episodes.take(np.argsort(episodes.person, kind="stable"))  # sorted runs
+        by_hospital = np.argsort(episodes.hospital, kind="stable")
+        bounds = np.searchsorted(episodes.hospital[by_hospital],
+                                 np.arange(len(self.hospital_list) + 1))
+        claims = Claims.blank(episodes)
         rng = self.streams.treatment.rng
         self.hospitals.do("reset_month")
-        parts = [h.treat(sorted_eps.take(np.arange(bounds[i], bounds[i + 1])),
-                         self.purchase_price, rng)
-                 for i, h in enumerate(self.hospital_list)]
+        for i, hospital in enumerate(self.hospital_list):
+            mine = by_hospital[bounds[i]:bounds[i + 1]]
+            claims.put(mine, hospital.treat(episodes.take(mine), self.purchase_price, rng))
         self.hospitals.do("close_month")
-        return Claims.concat(parts)
+        return claims
 
     def _settle(self, claims: Claims, leavers: np.ndarray) -> None:
         """Funds pay their share; a depleted fund under ``benefit_cut`` pays only part."""

@@ -110,17 +110,24 @@ class CareSeeking:
 
     def _choose_tier(self, oop: np.ndarray, income: np.ndarray, rural: np.ndarray,
                      min_tier: np.ndarray, u: np.ndarray) -> np.ndarray:
-        """Multinomial-logit tier choice; ``u`` is one uniform per episode."""
+        """Multinomial-logit tier choice; ``u`` is one uniform per episode.
+
+        Utilities are taken relative to primary care, so two exponentials per episode give
+        the odds of the county and city tiers (float32: the choice needs no more precision).
+        """
         c = self.cfg.behaviour.choice
-        burden = oop / np.maximum(income / 12, MIN_MONTHLY_INCOME)[:, None]
+        per_income = (np.float32(c.oop_per_monthly_income)
+                      / np.maximum(income / 12, MIN_MONTHLY_INCOME).astype(np.float32))
         fixed = (c.quality * self.tiers.quality + c.distance_per_10km * self.tiers.distance_km / 10
                  + np.array([0.0, c.secondary_constant + c.bypass_referral,
                              c.tertiary_constant + c.bypass_referral]))  # (urban/rural, 3)
-        utility = c.oop_per_monthly_income * burden + fixed[rural.astype(np.int64)]
-        utility = np.where(np.arange(3) >= min_tier[:, None], utility, -np.inf)
-        weights = np.exp(utility - utility.max(axis=1, keepdims=True))
-        cum = np.cumsum(weights, axis=1)
-        return (cum < (u * cum[:, -1])[:, None]).sum(axis=1).astype(np.int8)
+        relative = (fixed[:, 1:] - fixed[:, :1]).astype(np.float32)[rural.astype(np.int64)]
+        relative += (oop[:, 1:] - oop[:, :1]).astype(np.float32) * per_income[:, None]
+        odds = np.exp(np.clip(relative, -60, 60))  # county, city vs primary
+        primary = np.where(min_tier > 0, np.float32(0), np.float32(1))
+        total = primary + odds[:, 0] + odds[:, 1]
+        draw = u * total
+        return ((draw >= primary).astype(np.int8) + (draw >= primary + odds[:, 0])).astype(np.int8)
 
     def _serve(self, pop: PatientPopulation, kind: int, s: Sought, charges: np.ndarray,
                tally: DemandTally) -> Episodes:

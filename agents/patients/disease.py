@@ -207,14 +207,20 @@ class ChronicDisease:
         pop.controlled[pop.conditions == 0] = False
 
 
-_DECREMENT_BY_MASK = np.where(_BITS, TABLE.hrql_decrement, 0.0).sum(axis=1).astype(np.float32)
+_DECREMENT_BY_MASK = np.where(_BITS, TABLE.hrql_decrement, 0.0).sum(axis=1)
+# Quality of life by (age band, conditions, controlled): a table of 5 x 128 x 2 weights.
+_HRQL = np.maximum(
+    HRQL_BY_AGE[:, None, None]
+    - _DECREMENT_BY_MASK[None, :, None] * np.array([1 + UNCONTROLLED_EXTRA_DECREMENT, 1.0]),
+    0.0,
+).astype(np.float32).ravel()
+_BAND_OF_AGE = (np.searchsorted(HRQL_AGE_EDGES, np.arange(inputs.N_AGES), side="right")
+                * N_MASKS * 2).astype(np.int32)
 
 
 def update_hrql(pop: PatientPopulation, now: int) -> None:
     """Quality-of-life weight: an age norm minus decrements of the conditions held."""
-    band = np.searchsorted(HRQL_AGE_EDGES, pop.age_years(now), side="right")
-    loss = _DECREMENT_BY_MASK[pop.conditions] * np.where(
-        pop.controlled, np.float32(1.0), np.float32(1 + UNCONTROLLED_EXTRA_DECREMENT))
-    np.subtract(HRQL_BY_AGE[band], loss, out=pop.hrql)
-    np.maximum(pop.hrql, 0.0, out=pop.hrql)
-    pop.hrql[~pop.alive] = 0.0
+    age = np.minimum(pop.age_years(now), inputs.MAX_AGE)
+    index = _BAND_OF_AGE[age] + pop.conditions.astype(np.int32) * 2 + pop.controlled
+    np.take(_HRQL, index, out=pop.hrql)
+    pop.hrql *= pop.alive

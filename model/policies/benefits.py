@@ -81,11 +81,17 @@ def _by_fund(employee: SchemeBenefits, resident: SchemeBenefits, name: str) -> n
 
 
 def group_by_person(person: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Stable order sorting claims by person, start of each person's run, the persons."""
-    order = np.argsort(person, kind="stable")
+    """Order sorting claims by person (stable), start of each person's run, the persons.
+
+    Claims that already come in person order (the model's do) need no sort.
+    """
+    if person.size == 0:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty, empty
+    ordered = bool(np.all(person[1:] >= person[:-1]))
+    order = np.arange(person.size) if ordered else np.argsort(person, kind="stable")
     sorted_p = person[order]
-    starts = np.flatnonzero(np.r_[True, sorted_p[1:] != sorted_p[:-1]]) if person.size else (
-        np.empty(0, dtype=np.int64))
+    starts = np.flatnonzero(np.r_[True, sorted_p[1:] != sorted_p[:-1]])
     return order, starts, sorted_p[starts]
 
 
@@ -109,21 +115,25 @@ def cap_cumulative(amount: np.ndarray, available: np.ndarray,
     return out
 
 
-def cap_by_person(person: np.ndarray, amount: np.ndarray, room: np.ndarray,
-                  capacity: int) -> np.ndarray:
+def cap_by_person(amount: np.ndarray, room: np.ndarray,
+                  grouping: tuple[np.ndarray, np.ndarray, np.ndarray]) -> np.ndarray:
     """Pay claims in order until each person's ``room`` (given per claim) is used up.
 
-    Most persons stay far from their limits; only the claims of persons whose month's total
-    exceeds their room are sorted and paid in order (``cap_cumulative``).
+    Most persons stay far from their limits: only the claims of persons whose month's total
+    exceeds their room are paid in sequence (``cap_cumulative``).
     """
-    total = np.bincount(person, weights=amount, minlength=capacity)[person]
-    at_risk = np.flatnonzero(total > room)
+    order, starts, _ = grouping
     paid = amount.copy()
-    if at_risk.size:
-        grouping = group_by_person(person[at_risk])
-        order, starts, _ = grouping
-        available = np.maximum(room[at_risk][order[starts]], 0.0)
-        paid[at_risk] = cap_cumulative(amount[at_risk], available, grouping)
+    if amount.size == 0:
+        return paid
+    available = np.maximum(room[order[starts]], 0.0)
+    risky = np.add.reduceat(amount[order], starts) > available
+    if risky.any():
+        lengths = np.diff(np.r_[starts, amount.size])
+        claims = order[np.repeat(risky, lengths)]  # the risky persons' claims, in order
+        sub_starts = np.r_[0, np.cumsum(lengths[risky])[:-1]]
+        sub = (np.arange(claims.size), sub_starts, grouping[2][risky])
+        paid[claims] = cap_cumulative(amount[claims], available[risky], sub)
     return paid
 
 
@@ -193,14 +203,14 @@ class CurrentBenefits:
         deductible = np.where(outpatient, 0.0, self.deductible_table[f, t])
         ratio = self._claim_ratio(f, t, e.retiree, e.kind, level)
         nominal = np.maximum(in_scope - deductible, 0.0) * ratio
+        runs = group_by_person(person)
         op_room = self.outpatient_limit[f] - pop.outpatient_fund_year[person]
-        capped = cap_by_person(person, np.where(outpatient, nominal, 0.0), op_room, pop.capacity)
+        capped = cap_by_person(np.where(outpatient, nominal, 0.0), op_room, runs)
         nominal = np.where(outpatient, capped, nominal)
-        room = self.ceiling[f] - pop.fund_year[person]
-        fund_pay = cap_by_person(person, nominal, room, pop.capacity)
+        fund_pay = cap_by_person(nominal, self.ceiling[f] - pop.fund_year[person], runs)
         patient = total - fund_pay
         from_account = np.where((f == 0) & outpatient, patient, 0.0)
-        account_pay = cap_by_person(person, from_account, pop.account[person], pop.capacity)
+        account_pay = cap_by_person(from_account, pop.account[person], runs)
         claims.in_scope = in_scope
         claims.fund_pay = fund_pay
         claims.account_pay = account_pay
