@@ -12,7 +12,8 @@ from pathlib import Path
 from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
 
-from model.config import ConfigError, describe_schema_error, validate
+from model.config import ConfigError
+from model.validation import describe_schema_error, validate
 
 CONF_DIR = Path(__file__).resolve().parent.parent / "conf"
 GROUPS = ("population", "scenario", "behaviour", "payment", "procurement", "pricing",

@@ -21,8 +21,9 @@ from omegaconf import DictConfig
 from experiments import preflight
 from experiments.report import kpi_table, progress_bar
 from model import metrics, outputs
-from model.config import ConfigError, SanyiConfig, register_configs, validate
+from model.config import ConfigError, SanyiConfig, register_configs
 from model.model import SanyiModel
+from model.validation import validate
 
 __version__ = "0.1.0"
 log = logging.getLogger(__name__)

@@ -18,8 +18,9 @@ from rich.table import Table
 
 from experiments.preflight import compose_config
 from model import calibration, metrics
-from model.config import ConfigError, validate
+from model.config import ConfigError
 from model.model import SanyiModel
+from model.validation import validate
 
 CALIBRATION_OVERRIDES = ["population.start_year=2018", "population.end_year=2023", "progress=false"]
 

@@ -21,11 +21,12 @@ from agents.procurement import ProcurementAgency
 from agents.supplier import Catalogue, Supplier
 from model import bookkeeping, networks
 from model.batches import Claims, Episodes
-from model.config import SanyiConfig, validate
+from model.config import SanyiConfig
 from model.costing import Costing
 from model.metrics import Ledger
 from model.policies import registry
 from model.streams import Streams
+from model.validation import validate
 
 CAPACITY_MARGIN = 1.08  # spare slots for births and immigrants before arrays must grow
 

@@ -9,8 +9,9 @@ import pytest
 
 from experiments.preflight import compose_config
 from model import metrics
-from model.config import SanyiConfig, validate
+from model.config import SanyiConfig
 from model.model import SanyiModel
+from model.validation import validate
 
 logging.getLogger("MESA").setLevel(logging.WARNING)
 

@@ -16,7 +16,8 @@ import pytest
 from omegaconf import OmegaConf
 
 from experiments.preflight import compose_config
-from model.config import ConfigError, SanyiConfig, validate
+from model.config import ConfigError, SanyiConfig
+from model.validation import validate
 
 
 def config_error(overrides: list[str]) -> str:

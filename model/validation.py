@@ -1,0 +1,225 @@
+"""Validation of a composed configuration, once, before the first step.
+
+A bad value fails at start with one line naming the key, the value and what is allowed:
+ranges declared next to each field of the schema (``model/config.py``), rules that involve
+several keys, known policy names, and OmegaConf's own type and key errors rephrased.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from dataclasses import fields, is_dataclass
+from typing import Any
+
+from omegaconf import DictConfig, OmegaConf
+
+from model.config import (
+    FIRST_START_YEAR,
+    LAST_END_YEAR,
+    LAST_START_YEAR,
+    ByTier,
+    ConfigError,
+    SanyiConfig,
+)
+
+
+def _fail(key: str, value: Any, allowed: str) -> ConfigError:
+    return ConfigError(f"invalid config: {key}={value!r}; allowed: {allowed}")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+_WHOLE_NUMBERS = {
+    "positive_int": "an integer >= 1",
+    "seed": "an integer in [0, 2^63)",
+    "year": f"a year in 1990..{LAST_END_YEAR}",
+    "start_year": f"a year in {FIRST_START_YEAR}..{LAST_START_YEAR}",
+    "end_year": f"a year in {FIRST_START_YEAR}..{LAST_END_YEAR}",
+}
+
+
+def _check_value(key: str, value: Any, check: str, meta: dict[str, Any]) -> None:
+    if check == "choice":
+        if value not in meta["choices"]:
+            raise _fail(key, value, "one of " + ", ".join(meta["choices"]))
+        return
+    if check.endswith("_list") or check == "shares":
+        _check_list(key, value, check)
+        return
+    if not _is_number(value):
+        raise _fail(key, value, "a finite number")
+    if check in _WHOLE_NUMBERS and not float(value).is_integer():
+        raise _fail(key, value, _WHOLE_NUMBERS[check])
+    bounds = {
+        "probability": (0.0, 1.0, "a probability in [0, 1]"),
+        "nonneg": (0.0, math.inf, "a number >= 0"),
+        "nonpositive": (-math.inf, 0.0, "a number <= 0"),
+        "positive": (1e-300, math.inf, "a number > 0"),
+        "positive_int": (1, math.inf, "an integer >= 1"),
+        "seed": (0, 2**63 - 1, "an integer in [0, 2^63)"),
+        "year": (1990, LAST_END_YEAR, f"a year in 1990..{LAST_END_YEAR}"),
+        "start_year": (FIRST_START_YEAR, LAST_START_YEAR,
+                       f"a year in {FIRST_START_YEAR}..{LAST_START_YEAR}"),
+        "end_year": (FIRST_START_YEAR, LAST_END_YEAR, f"a year in {FIRST_START_YEAR}..{LAST_END_YEAR}"),
+    }
+    if check == "between":
+        lo, hi, text = meta["lo"], meta["hi"], f"a number in [{meta['lo']}, {meta['hi']}]"
+    else:
+        lo, hi, text = bounds[check]
+    if not lo <= value <= hi:
+        raise _fail(key, value, text)
+
+
+def _check_list(key: str, value: Any, check: str) -> None:
+    values = list(value)
+    if not values or not all(_is_number(v) for v in values):
+        raise _fail(key, values, "a non-empty list of finite numbers")
+    if check in ("nonneg_list", "shares") and min(values) < 0:
+        raise _fail(key, values, "numbers >= 0")
+    if check == "probability_list" and not all(0 <= v <= 1 for v in values):
+        raise _fail(key, values, "probabilities in [0, 1]")
+    if check == "shares" and abs(sum(values) - 1.0) > 1e-6:
+        raise _fail(key, values, f"shares in [0, 1] that sum to 1 (they sum to {sum(values):g})")
+
+
+def _walk(node: Any, schema: type, prefix: str) -> None:
+    for f in fields(schema):
+        key = f"{prefix}{f.name}"
+        value = getattr(node, f.name)
+        if is_dataclass(value):
+            _walk(value, type(value), key + ".")
+            if isinstance(value, ByTier):
+                _check_by_tier(key, value)
+        elif "check" in f.metadata:
+            _check_value(key, value, f.metadata["check"], dict(f.metadata))
+
+
+_PROBABILITY_TIERS = ("inpatient_ratio", "out_of_scope_share", "originator_share")
+
+
+def _check_by_tier(key: str, value: ByTier) -> None:
+    leaf = key.rsplit(".", 1)[-1]
+    for tier, v in zip(("primary", "secondary", "tertiary"), value.as_tuple(), strict=True):
+        allowed = (0.0, 1.0) if leaf in _PROBABILITY_TIERS else (0.0, math.inf)
+        if not _is_number(v) or not allowed[0] <= v <= allowed[1]:
+            text = "a probability in [0, 1]" if leaf in _PROBABILITY_TIERS else "a number >= 0"
+            raise _fail(f"{key}.{tier}", v, text)
+
+
+def _check_cross_field(cfg: SanyiConfig) -> None:
+    """Rules that involve more than one key."""
+    pop = cfg.population
+    if pop.end_year < pop.start_year:
+        raise _fail("population.end_year", pop.end_year,
+                    f"a year >= population.start_year ({pop.start_year})")
+    for key in ("admission_rate_by_age", "outpatient_rate_by_age"):
+        n = len(getattr(pop.care_use, key))
+        if n != 6:
+            raise _fail(f"population.care_use.{key}", getattr(pop.care_use, key),
+                        "6 numbers (ages 0-14, 15-44, 45-59, 60-69, 70-79, 80+)")
+    if len(pop.urban_worker_share_by_age) != 5:
+        raise _fail("population.urban_worker_share_by_age", pop.urban_worker_share_by_age,
+                    "5 probabilities (ages 16-24, 25-34, 35-44, 45-54, 55-64)")
+    for key in ("severity_shares", "severity_cost_factor", "severity_los_factor"):
+        if len(getattr(pop.care_use, key)) != 3:
+            raise _fail(f"population.care_use.{key}", getattr(pop.care_use, key),
+                        "3 numbers (mild, moderate, severe)")
+    adj = cfg.benefits.adjustment
+    if adj.lower_months > adj.upper_months:
+        raise _fail("benefits.adjustment.lower_months", adj.lower_months,
+                    f"a number <= benefits.adjustment.upper_months ({adj.upper_months})")
+    for year, tfr in cfg.scenario.tfr_by_year.items():
+        _check_year_key("scenario.tfr_by_year", year)
+        if not _is_number(tfr) or not 0 <= tfr <= 8:
+            raise _fail(f"scenario.tfr_by_year.{year}", tfr, "a fertility rate in [0, 8]")
+    for year, m in cfg.scenario.utilisation_shock_by_year.items():
+        _check_year_key("scenario.utilisation_shock_by_year", year)
+        if not _is_number(m) or m < 0:
+            raise _fail(f"scenario.utilisation_shock_by_year.{year}", m, "a multiplier >= 0")
+
+
+def _check_year_key(key: str, year: str) -> None:
+    if not (str(year).isdigit() and 1950 <= int(year) <= LAST_END_YEAR):
+        raise _fail(key, year, f"keys that are years in 1950..{LAST_END_YEAR}")
+
+
+def _check_policy_names(cfg: SanyiConfig) -> None:
+    # Imported here: the policy registries import this module for their config types.
+    from model.policies import registry
+
+    for family, name in (
+        ("payment", cfg.payment.name),
+        ("procurement", cfg.procurement.name),
+        ("pricing", cfg.pricing.name),
+        ("benefits", cfg.benefits.name),
+    ):
+        known = registry.known(family)
+        if name not in known:
+            raise _fail(f"{family}.name", name, "one of " + ", ".join(sorted(known)))
+
+
+def to_config(cfg: DictConfig | SanyiConfig) -> SanyiConfig:
+    """Turn a composed Hydra config into the typed dataclass tree, checking its keys."""
+    if isinstance(cfg, SanyiConfig):
+        return cfg
+    if not isinstance(cfg, DictConfig):
+        raise ConfigError(f"invalid config: expected a Hydra DictConfig, got {type(cfg).__name__}")
+    merged = OmegaConf.merge(OmegaConf.structured(SanyiConfig), _without_hydra(cfg))
+    return OmegaConf.to_object(merged)  # type: ignore[return-value]
+
+
+def _without_hydra(cfg: DictConfig) -> DictConfig:
+    plain = OmegaConf.to_container(cfg, resolve=True)
+    assert isinstance(plain, dict)
+    plain.pop("hydra", None)
+    return OmegaConf.create(plain)
+
+
+def known_keys(path: str) -> list[str]:
+    """Keys allowed under a dotted path of the schema ("" for the top level)."""
+    node: Any = SanyiConfig
+    for part in [p for p in path.split(".") if p]:
+        matches = [f for f in fields(node) if f.name == part]
+        if not matches or not is_dataclass(getattr(node(), part)):
+            return []
+        node = type(getattr(node(), part))
+    return [f.name for f in fields(node)]
+
+
+def describe_schema_error(exc: BaseException) -> str:
+    """One line for an OmegaConf type or key error: the key, what was wrong, what is allowed."""
+    key = getattr(exc, "full_key", None) or ""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    parent, _, leaf = key.rpartition(".")
+    allowed = known_keys(parent)
+    if leaf and allowed and leaf not in allowed:
+        close = difflib.get_close_matches(leaf, allowed, n=1)
+        hint = f"did you mean {parent + '.' if parent else ''}{close[0]}? " if close else ""
+        return f"{key}: no such key; {hint}allowed keys: {', '.join(allowed)}"
+    wrong_type = re.search(r"Value '(.*)' of type '\w+' could not be converted to (\w+)", text)
+    if key and wrong_type:
+        value, wanted = wrong_type.groups()
+        allowed_text = _TYPE_NAMES.get(wanted, wanted)
+        return f"{key}={value}; allowed: {allowed_text}"
+    return f"{key}: {text}" if key else text
+
+
+_TYPE_NAMES = {"Integer": "an integer", "Float": "a number", "Boolean": "true or false"}
+
+
+def validate(cfg: DictConfig | SanyiConfig) -> SanyiConfig:
+    """Check every value once, before the first step; raise ``ConfigError`` on the first bad one."""
+    try:
+        typed = to_config(cfg)
+    except ConfigError:
+        raise
+    except Exception as exc:  # OmegaConf validation errors: unknown key, wrong type
+        raise ConfigError(f"invalid config: {describe_schema_error(exc)}") from None
+    _walk(typed, SanyiConfig, "")
+    _check_cross_field(typed)
+    _check_policy_names(typed)
+    return typed
