@@ -43,12 +43,7 @@ def run(cfg: DictConfig | SanyiConfig, output_dir: str | Path,
         model.run()
     annual = metrics.annual_table(model.ledger, model.months, model.scale)
     monthly = metrics.monthly_table(model.ledger, model.months, model.scale)
-    funds = list(model.funds)
-    summary = metrics.summarize(
-        annual,
-        min((f.first_deficit_year for f in funds if f.first_deficit_year), default=None),
-        min((f.depletion_year for f in funds if f.depletion_year), default=None),
-    )
+    summary = metrics.summarize(annual)
     summary |= {
         "seed": typed.seed,
         "overrides": list(overrides or []),

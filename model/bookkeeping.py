@@ -173,6 +173,7 @@ def _book_market(model: SanyiModel, i: int) -> None:
     led.book(i, "market_value_base", float(units @ model.base_price))
     led.book(i, "winner_units", float(units[model.agency.winners].sum()))
     led.book(i, "hhi_weighted", float((shares**2).sum()) * n_units)
+    led.book(i, "hospital_costs", sum(h.cost_month for h in model.hospital_list))
 
 
 def _close(a: float, b: float) -> bool:

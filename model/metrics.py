@@ -27,7 +27,8 @@ FLOWS = ("revenue", "expenditure", "top_up", "shifted_to_patients", "admissions"
          "inpatient_charges", "inpatient_in_scope", "inpatient_fund", "charges", "oop",
          "fund_paid", "drug_charges", "visits_primary", "visits", "sought", "forgone", "deaths",
          "births", "immigrants", "emigrants", "qalys", "upcoded", "market_units",
-         "market_value_current", "market_value_base", "winner_units", "hhi_weighted")
+         "market_value_current", "market_value_base", "winner_units", "hhi_weighted",
+         "hospital_costs")
 RAW = STOCKS + FLOWS
 COLUMN = {name: i for i, name in enumerate(RAW)}
 # Quantities in yuan or persons that scale with the represented population.
@@ -36,7 +37,7 @@ SCALED = ("persons", "enrollees", "workers", "retirees", "reserve", "pooled_rese
           "admissions", "deaths", "births", "immigrants", "emigrants", "qalys",
           "charges", "oop", "fund_paid", "drug_charges")
 MARKET = ("market_units", "market_value_current", "market_value_base", "winner_units",
-          "hhi_weighted")
+          "hhi_weighted", "hospital_costs")
 FUND_ONLY = ("revenue", "expenditure", "top_up", "shifted_to_patients", "reserve",
              "pooled_reserve", "account_balance", "enrollees", "workers", "retirees",
              "admissions_retirees")
@@ -114,6 +115,8 @@ def derive(raw: np.ndarray, months_per_period: int, scale: float) -> dict[str, n
         "inpatient_rate_retirees": _safe_div(q["admissions_retirees"], q["retirees"]) * per_year,
         "alos_days": _safe_div(q["bed_days"], q["admissions"]),
         "drug_share_of_hospital_revenue": _safe_div(q["drug_charges"], q["charges"]),
+        "hospital_revenue_yuan": q["charges"] * scale,
+        "hospital_costs_yuan": q["hospital_costs"] * scale,  # all hospitals (market-wide)
         "primary_care_visit_share": _safe_div(q["visits_primary"], q["visits"]),
         "upcoding_rate": _safe_div(q["upcoded"], q["admissions"]),
         "drug_price_index": _safe_div(q["market_value_current"], q["market_value_base"]),
@@ -173,19 +176,42 @@ def monthly_table(ledger: Ledger, months: list[tuple[int, int]], scale: float) -
     return _period_tables(ledger, months, scale, annual=False).drop(columns=list(MONTHLY_EXCLUDED))
 
 
-def summarize(annual: pd.DataFrame, first_deficit_year: int | None,
-              depletion_year: int | None) -> dict[str, float | int | None]:
-    """Run-level KPIs (the outcomes of an experiment) from the annual table."""
+def fund_years(annual: pd.DataFrame) -> dict[str, int | None]:
+    """First deficit year and first year a pooled reserve needed a top-up or cut, per fund."""
+    out: dict[str, int | None] = {}
+    for scheme in ("employee", "resident"):
+        rows = annual[annual.scheme == scheme].sort_values("year")
+        deficit = rows[rows.balance_yuan < 0]
+        depleted = rows[(rows.top_up_yuan > 0) | (rows.benefit_cut_yuan > 0)]
+        out[f"first_deficit_year_{scheme}"] = int(deficit.year.iloc[0]) if len(deficit) else None
+        out[f"depletion_year_{scheme}"] = int(depleted.year.iloc[0]) if len(depleted) else None
+    return out
+
+
+def summarize(annual: pd.DataFrame) -> dict[str, float | int | None]:
+    """Run-level KPIs (the outcomes of an experiment) from the annual table.
+
+    ``first_deficit_year`` and ``depletion_year`` are the earlier of the two funds'; the
+    per-fund years and final reserve months are given too, since one fund's surplus can hide
+    the other's deficit in the pooled figures.
+    """
     total = annual[annual["scheme"] == "all"].sort_values("year")
     last = total.iloc[-1]
     spend = total["expenditure_per_enrollee_yuan"].to_numpy()
     years = len(spend) - 1
     growth = ((spend[-1] / spend[0]) ** (1 / years) - 1) * 100 if years > 0 else float("nan")
     fund_spend = total["expenditure_yuan"].sum()
+    years = fund_years(annual)
+    earliest = lambda kind: min((y for k, y in years.items() if k.startswith(kind) and y),  # noqa: E731
+                                default=None)
+    final = annual[annual.year == total.year.max()].set_index("scheme")
     return {
-        "first_deficit_year": first_deficit_year,
-        "depletion_year": depletion_year,
+        "first_deficit_year": earliest("first_deficit_year"),
+        "depletion_year": earliest("depletion_year"),
         "final_reserve_months": float(last["reserve_months"]),
+        "final_reserve_months_employee": float(final.loc["employee", "reserve_months"]),
+        "final_reserve_months_resident": float(final.loc["resident", "reserve_months"]),
+        **years,
         "qalys_per_10k_fund_yuan": float(total["qalys"].sum() / (fund_spend / 1e4)),
         "fund_spending_growth_pct_per_year": float(growth),
         "oop_share": float(last["oop_share"]),
