@@ -75,7 +75,7 @@ class Fund(mesa.Agent):
         self.year = FundYear()
         self.first_deficit_year: int | None = None
         self.depletion_year: int | None = None
-        self.initial_months = 0.0
+        self.initial_months = self.initial_reserve_months()
         self.opened_this_month = 0.0
         self.cut_this_year = False
 
@@ -84,6 +84,10 @@ class Fund(mesa.Agent):
         return FUND_NAMES[self.scheme_index]
 
     def members(self, pop: PatientPopulation) -> np.ndarray:
+        raise NotImplementedError
+
+    def initial_reserve_months(self) -> float:
+        """Opening reserve in months of the first month's claims (``conf/benefits``)."""
         raise NotImplementedError
 
     def account_balance(self, pop: PatientPopulation) -> float:
@@ -157,6 +161,9 @@ class EmployeeFund(Fund):
 
     scheme_index = EMPLOYEE
 
+    def initial_reserve_months(self) -> float:
+        return self.benefits_cfg.initial_reserve_months_employee
+
     def members(self, pop: PatientPopulation) -> np.ndarray:
         return pop.alive & ((pop.scheme == WORKER) | (pop.scheme == RETIREE))
 
@@ -189,6 +196,9 @@ class ResidentFund(Fund):
     """URRBMI: a flat individual contribution plus a government subsidy per enrollee."""
 
     scheme_index = RESIDENT
+
+    def initial_reserve_months(self) -> float:
+        return self.benefits_cfg.initial_reserve_months_resident
 
     def members(self, pop: PatientPopulation) -> np.ndarray:
         return pop.alive & ((pop.scheme == RESIDENT_ADULT) | (pop.scheme == RESIDENT_CHILD))

@@ -6,7 +6,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import mesa
+import networkx as nx
 import numpy as np
 from mesa.agent import AgentSet
 from omegaconf import DictConfig
@@ -50,7 +53,6 @@ class SanyiModel(mesa.Model):
         self._build_hospitals()
         self._build_patients()
         self.funds = AgentSet([EmployeeFund(self, cfg), ResidentFund(self, cfg)], random=self.random)
-        self.funds.do(lambda f: setattr(f, "initial_months", self._initial_months(f)))
         self.running = True
         self._start_year()
 
@@ -95,13 +97,11 @@ class SanyiModel(mesa.Model):
         self.hospitals = AgentSet(hospitals, random=self.random)
         self.alliances = networks.medical_alliances(tiers)
         self.alliance_table = networks.referral_table(self.alliances)
+        by_tier = (tiers_cfg.primary, tiers_cfg.secondary, tiers_cfg.tertiary)
         self.tier_setting = TierSetting(
-            quality=np.array([tc.quality for tc in (tiers_cfg.primary, tiers_cfg.secondary,
-                                                    tiers_cfg.tertiary)]),
-            distance_km=np.array([[tc.distance_km_urban for tc in (
-                tiers_cfg.primary, tiers_cfg.secondary, tiers_cfg.tertiary)],
-                [tc.distance_km_rural for tc in (tiers_cfg.primary, tiers_cfg.secondary,
-                                                 tiers_cfg.tertiary)]]))
+            quality=np.array([tc.quality for tc in by_tier]),
+            distance_km=np.array([[tc.distance_km_urban for tc in by_tier],
+                                  [tc.distance_km_rural for tc in by_tier]]))
 
     def _build_patients(self) -> None:
         cfg = self.cfg
@@ -113,11 +113,6 @@ class SanyiModel(mesa.Model):
         self.disease = ChronicDisease(self.streams)
         self.care = CareSeeking(cfg, self.streams, self.benefits, self.costing, self.tier_setting,
                                 self.alliance_table)
-
-    def _initial_months(self, fund: EmployeeFund | ResidentFund) -> float:
-        b = self.cfg.benefits
-        return (b.initial_reserve_months_employee if fund.scheme_index == 0
-                else b.initial_reserve_months_resident)
 
     # -- the clock ----------------------------------------------------------------------
     @property
@@ -207,6 +202,11 @@ class SanyiModel(mesa.Model):
         self.units_bought = ordered
         self.suppliers.do("sell", ordered, self.purchase_price, self.catalogue.unit_cost)
 
+    def supply_network(self) -> nx.Graph:
+        """Bipartite hospital - supplier graph of this month's purchases (units per edge)."""
+        purchases = np.stack([h.purchases for h in self.hospital_list])
+        return networks.supply_contracts(purchases, self.maker_of_product, len(self.suppliers))
+
     def close_year(self) -> None:
         """December: funds close their books, persons' yearly tallies reset, hospitals adapt."""
         for fund in self.funds:
@@ -229,9 +229,9 @@ class SanyiModel(mesa.Model):
         if self.year > self.cfg.population.end_year:
             self.running = False
 
-    def run(self, progress: object | None = None) -> None:
+    def run(self, progress: Callable[[int], None] | None = None) -> None:
         """Run to the end year; ``progress`` is called with the months done after each step."""
         while self.running:
             self.step()
-            if callable(progress):
+            if progress is not None:
                 progress(len(self.months))
