@@ -47,3 +47,15 @@ def test_different_seeds_give_different_outputs(tmp_path: Path) -> None:
     b = pd.read_parquet(_run(tmp_path / "b", "seed=2") / "annual.parquet")
     assert not a["deaths"].equals(b["deaths"])
     assert not a["expenditure_yuan"].equals(b["expenditure_yuan"])
+
+
+def test_a_sweep_under_the_joblib_launcher_matches_a_direct_run(tmp_path: Path) -> None:
+    overrides = ["seed=5", "population.size=2000", "population.start_year=2024",
+                 "population.end_year=2025", "progress=false"]
+    direct = tmp_path / "direct"
+    run(config(*overrides[:1], size=2_000, start=2024, end=2025), direct)
+    sweep = tmp_path / "sweep"
+    subprocess.run([sys.executable, "-c", "from experiments.run import main; main()", "-m",
+                    *overrides, f"hydra.sweep.dir={sweep}"], check=True, cwd=tmp_path,
+                   capture_output=True)
+    assert (sweep / "0" / "annual.parquet").read_bytes() == (direct / "annual.parquet").read_bytes()
