@@ -88,6 +88,7 @@ def derive(raw: np.ndarray, months_per_period: int, scale: float) -> dict[str, n
         "pooled_reserve_yuan": q["pooled_reserve"] * scale,
         "account_balance_yuan": q["account_balance"] * scale,
         "top_up_yuan": q["top_up"] * scale,
+        "claims_paid_by_funds_yuan": q["fund_paid"] * scale,  # pooled fund + personal accounts
         "benefit_cut_yuan": q["shifted_to_patients"] * scale,
         "reserve_months": _safe_div(q["reserve"], q["expenditure"] / months_per_period),
         "revenue_per_enrollee_yuan": _safe_div(q["revenue"], q["enrollees"]) * per_year,

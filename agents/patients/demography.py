@@ -6,8 +6,6 @@ rules act on whole arrays, and only the persons an event touches are indexed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from agents.patients import disease
@@ -28,16 +26,6 @@ from model.streams import Streams
 
 WORKING_AGE_EDGES = np.array([16, 25, 35, 45, 55, 200])  # bands of urban_worker_share_by_age
 MIGRANT_AGES = (18, 46)  # movers are young adults
-
-
-@dataclass
-class MonthEvents:
-    """Who died, was born and moved this month (indices into the population)."""
-
-    deaths: np.ndarray
-    births: np.ndarray
-    immigrants: np.ndarray
-    emigrants: np.ndarray
 
 
 def wage_index(cfg: SanyiConfig, year: int) -> float:
@@ -125,7 +113,7 @@ class Demography:
         sc = self.cfg.scenario
         rates = inputs.death_rates(year + 0.5, sc.mortality_improvement_per_year)
         monthly = 1 - np.exp(-disease.background_death_rates(rates) / 12)
-        self.death_prob_table[:] = (monthly / disease.mortality_norm(rates)).ravel()
+        self.death_prob_table[:] = (monthly / disease.mortality_norm()).ravel()
         tfr = inputs.interpolate_by_year(sc.tfr_path(), year) + sc.tfr_offset * float(
             np.clip((year - 2024) / 6, 0, 1))
         asfr = inputs.fertility_rates(max(tfr, 0.0))

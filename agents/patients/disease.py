@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 
 import numpy as np
@@ -98,7 +99,8 @@ def _age_sex_grid() -> tuple[np.ndarray, np.ndarray]:
 EXPECTED_CONTROLLED_SHARE = 0.5
 
 
-def mortality_norm(death_rates: np.ndarray) -> np.ndarray:
+@lru_cache(maxsize=1)
+def mortality_norm() -> np.ndarray:
     """Mean condition multiplier by age and sex, so that the life table holds on average."""
     ages, female = _age_sex_grid()
     p = prevalence(ages, female)
@@ -124,7 +126,7 @@ def incidence_table(death_rates: np.ndarray, trend: float) -> np.ndarray:
     """Monthly onset hazard by (age * 2 + sex, condition) for persons without the condition."""
     ages, female = _age_sex_grid()
     p = prevalence(ages, female)
-    mu = death_rates.reshape(-1)[:, None] / mortality_norm(death_rates).reshape(-1)[:, None]
+    mu = death_rates.reshape(-1)[:, None] / mortality_norm().reshape(-1)[:, None]
     yearly = TABLE.slope * p + p * (TABLE.mortality_rr - 1) * mu
     yearly = np.where(ages[:, None] >= TABLE.min_age, yearly, 0.0) * trend
     return (1 - np.exp(-yearly / 12)).astype(np.float32)
