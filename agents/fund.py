@@ -118,8 +118,7 @@ class Fund(mesa.Agent):
             # Whatever the claims paid cannot cover, down to a zero reserve, is topped up:
             # all of it under ``top_up``; under ``benefit_cut`` only personal-account credits
             # the pooled money could not fund (credits are members' own money).
-            m.top_up = nominal_pooled * paid_share - available if (
-                nominal_pooled * paid_share > available) else 0.0
+            m.top_up = max(nominal_pooled * paid_share - available, 0.0)
             if self.depletion_year is None:
                 self.depletion_year = self.model.year
         m.pooled_paid = nominal_pooled * paid_share

@@ -182,13 +182,11 @@ class CareSeeking:
         return Episodes.concat(parts), adherent, tally
 
     @staticmethod
-    def _sought(who: np.ndarray, u: np.ndarray, p: np.ndarray, severity: np.ndarray | None = None,
-                ) -> Sought:
+    def _sought(who: np.ndarray, u: np.ndarray, p: np.ndarray) -> Sought:
         """Persons with u < p; their u / p is a fresh uniform for the forgone decision."""
-        none = np.full(who.size, -1, dtype=np.int8)
-        return Sought(who=who, severity=severity if severity is not None else np.zeros(
-            who.size, dtype=np.int64), cause=none, u_forgo=u / p,
-            emergency=np.zeros(who.size, dtype=bool))
+        return Sought(who=who, severity=np.zeros(who.size, dtype=np.int64),
+                      cause=np.full(who.size, -1, dtype=np.int8), u_forgo=u / p,
+                      emergency=np.zeros(who.size, dtype=bool))
 
     def _chronic(self, pop: PatientPopulation, demand_cell: np.ndarray, u: np.ndarray) -> Sought:
         multiplier = self.demand[CHRONIC_VISIT][demand_cell]

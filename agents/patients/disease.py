@@ -88,10 +88,12 @@ def prevalence(age: np.ndarray, female: np.ndarray) -> np.ndarray:
     return np.where(age[:, None] >= TABLE.min_age, 1 / (1 + np.exp(-logit)), 0.0)
 
 
-def _age_sex_grid() -> tuple[np.ndarray, np.ndarray]:
+@lru_cache(maxsize=1)
+def _grid_prevalence() -> tuple[np.ndarray, np.ndarray]:
+    """Ages of the (age * 2 + sex) grid and each condition's expected prevalence on it."""
     ages = np.repeat(np.arange(inputs.N_AGES), 2).astype(float)
     female = np.tile([False, True], inputs.N_AGES)
-    return ages, female
+    return ages, prevalence(ages, female)
 
 
 # Share of chronic patients under control, used only to net expected complication deaths out
@@ -102,8 +104,7 @@ EXPECTED_CONTROLLED_SHARE = 0.5
 @lru_cache(maxsize=1)
 def mortality_norm() -> np.ndarray:
     """Mean condition multiplier by age and sex, so that the life table holds on average."""
-    ages, female = _age_sex_grid()
-    p = prevalence(ages, female)
+    _, p = _grid_prevalence()
     mean_rr = np.prod(1 - p + p * TABLE.mortality_rr, axis=1)
     return mean_rr.reshape(inputs.N_AGES, 2)
 
@@ -114,8 +115,7 @@ def background_death_rates(death_rates: np.ndarray) -> np.ndarray:
     The life table counts every death; deaths from acute events (strokes, heart attacks ...)
     are drawn separately, so their expected rate is taken out of the background hazard.
     """
-    ages, female = _age_sex_grid()
-    p = prevalence(ages, female)
+    _, p = _grid_prevalence()
     control = 1 - EXPECTED_CONTROLLED_SHARE * (1 - CONTROLLED_COMPLICATION_RR)
     acute = (p * TABLE.complication_rate * TABLE.case_fatality).sum(axis=1) * control
     background = death_rates.reshape(-1) - acute
@@ -124,8 +124,7 @@ def background_death_rates(death_rates: np.ndarray) -> np.ndarray:
 
 def incidence_table(death_rates: np.ndarray, trend: float) -> np.ndarray:
     """Monthly onset hazard by (age * 2 + sex, condition) for persons without the condition."""
-    ages, female = _age_sex_grid()
-    p = prevalence(ages, female)
+    ages, p = _grid_prevalence()
     mu = death_rates.reshape(-1)[:, None] / mortality_norm().reshape(-1)[:, None]
     yearly = TABLE.slope * p + p * (TABLE.mortality_rr - 1) * mu
     yearly = np.where(ages[:, None] >= TABLE.min_age, yearly, 0.0) * trend
