@@ -14,16 +14,15 @@ from dataclasses import dataclass, field
 
 import mesa
 import numpy as np
-
-from agents.patients.population import (
+from sanyi.agents.patients.population import (
     RESIDENT_ADULT,
     RESIDENT_CHILD,
     RETIREE,
     WORKER,
     PatientPopulation,
 )
-from model import inputs
-from model.config import BenefitsConfig, EmployeeFinancing, SanyiConfig
+from sanyi.model import inputs
+from sanyi.model.config import BenefitsConfig, EmployeeFinancing, SanyiConfig
 
 EMPLOYEE, RESIDENT = 0, 1
 FUND_NAMES = ("employee", "resident")

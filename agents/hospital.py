@@ -14,14 +14,13 @@ from typing import Protocol
 
 import mesa
 import numpy as np
-
-from agents.patients.disease import TABLE
-from agents.supplier import Catalogue
-from model.batches import ACUTE_VISIT, ADMISSION, CHRONIC_VISIT, Claims, Episodes
-from model.config import CareUseConfig, HospitalBehaviourConfig, PricingConfig
-from model.costing import ACUTE_DRUG_CLASS, CHRONIC_DRUG_DAYS_PER_MONTH
-from model.policies.payment import PaymentMethod
-from model.policies.pricing import PriceSchedule
+from sanyi.agents.patients.disease import TABLE
+from sanyi.agents.supplier import Catalogue
+from sanyi.model.batches import ACUTE_VISIT, ADMISSION, CHRONIC_VISIT, Claims, Episodes
+from sanyi.model.config import CareUseConfig, HospitalBehaviourConfig, PricingConfig
+from sanyi.model.costing import ACUTE_DRUG_CLASS, CHRONIC_DRUG_DAYS_PER_MONTH
+from sanyi.model.policies.payment import PaymentMethod
+from sanyi.model.policies.pricing import PriceSchedule
 
 DAYS_PER_MONTH = 30.4
 MAX_OCCUPANCY = 1.1  # stays are shortened when demand exceeds 110 % of beds

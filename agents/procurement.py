@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import mesa
 import numpy as np
-
-from agents.supplier import Catalogue
-from model.policies.procurement import ProcurementPolicy
+from sanyi.agents.supplier import Catalogue
+from sanyi.model.policies.procurement import ProcurementPolicy
 
 
 class ProcurementAgency(mesa.Agent):

@@ -37,7 +37,7 @@ class Catalogue:
 
     @classmethod
     def load(cls) -> Catalogue:
-        text = resources.files("model").joinpath("data", "medicines.csv").read_text()
+        text = resources.files("sanyi.model").joinpath("data", "medicines.csv").read_text()
         rows = list(csv.DictReader(text.splitlines()))
         classes = tuple(dict.fromkeys(r["drug_class"] for r in rows))
         originator = np.array([r["originator"] == "1" for r in rows])

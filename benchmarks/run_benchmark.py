@@ -43,8 +43,8 @@ REPO_ROOT = SCRIPT.parent.parent
 
 def build_model(size: int, months: int) -> Any:
     """A model covering at least ``months`` months (it runs whole calendar years)."""
-    from model.config import SanyiConfig
-    from model.model import SanyiModel
+    from sanyi.model.config import SanyiConfig
+    from sanyi.model.model import SanyiModel
 
     cfg = SanyiConfig()
     cfg.population.size = size
@@ -56,8 +56,8 @@ def build_model(size: int, months: int) -> Any:
 
 def import_model() -> None:
     """Import the model before measuring, so import time and module memory are not counted."""
-    import model.config  # noqa: F401
-    import model.model  # noqa: F401
+    import sanyi.model.config  # noqa: F401
+    import sanyi.model.model  # noqa: F401
 
 
 def time_run(size: int, months: int) -> dict[str, Any]:

@@ -7,15 +7,16 @@ and Hydra's own flags are left to Hydra: there each job validates its own config
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
+from sanyi.model.config import ConfigError
+from sanyi.model.validation import describe_schema_error, validate
 
-from model.config import ConfigError
-from model.validation import describe_schema_error, validate
-
-CONF_DIR = Path(__file__).resolve().parent.parent / "conf"
+# The Hydra groups are installed with the package (``sanyi.conf``): runs work from any folder.
+CONF_DIR = Path(str(resources.files("sanyi.conf")))
 GROUPS = ("population", "scenario", "behaviour", "payment", "procurement", "pricing",
           "benefits", "experiment")
 
@@ -35,7 +36,7 @@ def _group_choice(override: str) -> tuple[str, str] | None:
 
 def compose_config(overrides: list[str], conf_dir: Path = CONF_DIR):
     """Compose the run's config the way ``sanyi-run`` does (also used by tests)."""
-    from model.config import register_configs
+    from sanyi.model.config import register_configs
 
     register_configs()
     for override in overrides:

@@ -17,15 +17,15 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig
+from sanyi.experiments import preflight
+from sanyi.experiments.report import kpi_table, progress_bar
+from sanyi.model import metrics, outputs
+from sanyi.model.config import ConfigError, SanyiConfig, register_configs
+from sanyi.model.model import SanyiModel
+from sanyi.model.validation import validate
 
-from experiments import preflight
-from experiments.report import kpi_table, progress_bar
-from model import metrics, outputs
-from model.config import ConfigError, SanyiConfig, register_configs
-from model.model import SanyiModel
-from model.validation import validate
+from sanyi import __version__
 
-__version__ = "0.1.0"
 log = logging.getLogger(__name__)
 
 

@@ -15,12 +15,11 @@ import sys
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
-
-from experiments.preflight import compose_config
-from model import calibration, metrics
-from model.config import ConfigError
-from model.model import SanyiModel
-from model.validation import validate
+from sanyi.experiments.preflight import compose_config
+from sanyi.model import calibration, metrics
+from sanyi.model.config import ConfigError
+from sanyi.model.model import SanyiModel
+from sanyi.model.validation import validate
 
 CALIBRATION_OVERRIDES = ["population.start_year=2018", "population.end_year=2023", "progress=false"]
 

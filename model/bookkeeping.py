@@ -10,15 +10,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-
-from agents.patients.care import DemandTally
-from agents.patients.population import FUND_OF_SCHEME, RETIREE, WORKER
-from model.batches import ACUTE_VISIT, ADMISSION, CHRONIC_VISIT, PRIMARY, Claims
-from model.policies.benefits import add_by_person
+from sanyi.agents.patients.care import DemandTally
+from sanyi.agents.patients.population import FUND_OF_SCHEME, RETIREE, WORKER
+from sanyi.model.batches import ACUTE_VISIT, ADMISSION, CHRONIC_VISIT, PRIMARY, Claims
+from sanyi.model.policies.benefits import add_by_person
 
 if TYPE_CHECKING:
-    from agents.fund import Fund
-    from model.model import SanyiModel
+    from sanyi.agents.fund import Fund
+    from sanyi.model.model import SanyiModel
 
 RELATIVE_TOLERANCE = 1e-9
 CATASTROPHIC_SHARE_OF_INCOME = 0.10  # SDG 3.8.2: out-of-pocket spending above 10 % of income

@@ -9,11 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-
-from agents.patients.disease import _BITS, TABLE
-from agents.supplier import Catalogue
-from model.config import CareUseConfig, PricingConfig
-from model.policies.pricing import PriceSchedule
+from sanyi.agents.patients.disease import _BITS, TABLE
+from sanyi.agents.supplier import Catalogue
+from sanyi.model.config import CareUseConfig, PricingConfig
+from sanyi.model.policies.pricing import PriceSchedule
 
 CHRONIC_DRUG_DAYS_PER_MONTH = 30.0
 ACUTE_DRUG_CLASS = "anti-infective"

@@ -26,7 +26,7 @@ MALE_SHARE_AT_BIRTH = 111.3 / 211.3
 
 @cache
 def _read_csv(name: str) -> list[dict[str, str]]:
-    text = resources.files("model").joinpath("data", name).read_text(encoding="utf-8")
+    text = resources.files("sanyi.model").joinpath("data", name).read_text(encoding="utf-8")
     return list(csv.DictReader(text.splitlines()))
 
 

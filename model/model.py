@@ -13,23 +13,22 @@ import networkx as nx
 import numpy as np
 from mesa.agent import AgentSet
 from omegaconf import DictConfig
-
-from agents.fund import EmployeeFund, ResidentFund
-from agents.hospital import FixedDecisions, Hospital, HospitalContext
-from agents.patients.care import CareSeeking, TierSetting
-from agents.patients.demography import Demography
-from agents.patients.disease import ChronicDisease, update_hrql
-from agents.patients.population import PatientPopulation, month_index
-from agents.procurement import ProcurementAgency
-from agents.supplier import Catalogue, Supplier
-from model import bookkeeping, networks
-from model.batches import Claims, Episodes
-from model.config import SanyiConfig
-from model.costing import Costing
-from model.metrics import Ledger
-from model.policies import registry
-from model.streams import Streams
-from model.validation import validate
+from sanyi.agents.fund import EmployeeFund, ResidentFund
+from sanyi.agents.hospital import FixedDecisions, Hospital, HospitalContext
+from sanyi.agents.patients.care import CareSeeking, TierSetting
+from sanyi.agents.patients.demography import Demography
+from sanyi.agents.patients.disease import ChronicDisease, update_hrql
+from sanyi.agents.patients.population import PatientPopulation, month_index
+from sanyi.agents.procurement import ProcurementAgency
+from sanyi.agents.supplier import Catalogue, Supplier
+from sanyi.model import bookkeeping, networks
+from sanyi.model.batches import Claims, Episodes
+from sanyi.model.config import SanyiConfig
+from sanyi.model.costing import Costing
+from sanyi.model.metrics import Ledger
+from sanyi.model.policies import registry
+from sanyi.model.streams import Streams
+from sanyi.model.validation import validate
 
 CAPACITY_MARGIN = 1.08  # spare slots for births and immigrants before arrays must grow
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import networkx as nx
 import numpy as np
-
-from model.batches import PRIMARY, SECONDARY, TERTIARY
+from sanyi.model.batches import PRIMARY, SECONDARY, TERTIARY
 
 
 def medical_alliances(tiers: list[int]) -> nx.DiGraph:

@@ -14,8 +14,7 @@ from dataclasses import fields, is_dataclass
 from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
-
-from model.config import (
+from sanyi.model.config import (
     FIRST_START_YEAR,
     LAST_END_YEAR,
     LAST_START_YEAR,
@@ -149,7 +148,7 @@ def _check_year_key(key: str, year: str) -> None:
 
 def _check_policy_names(cfg: SanyiConfig) -> None:
     # Imported here: the policy registries import this module for their config types.
-    from model.policies import registry
+    from sanyi.model.policies import registry
 
     for family, name in (
         ("payment", cfg.payment.name),

@@ -6,12 +6,11 @@ import logging
 
 import pandas as pd
 import pytest
-
-from experiments.preflight import compose_config
-from model import metrics
-from model.config import SanyiConfig
-from model.model import SanyiModel
-from model.validation import validate
+from sanyi.experiments.preflight import compose_config
+from sanyi.model import metrics
+from sanyi.model.config import SanyiConfig
+from sanyi.model.model import SanyiModel
+from sanyi.model.validation import validate
 
 logging.getLogger("MESA").setLevel(logging.WARNING)
 

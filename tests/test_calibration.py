@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from experiments.validate import simulate
-from model import calibration
+from sanyi.experiments.validate import simulate
+from sanyi.model import calibration
 
 
 @pytest.mark.slow

@@ -14,10 +14,9 @@ from pathlib import Path
 
 import pytest
 from omegaconf import OmegaConf
-
-from experiments.preflight import compose_config
-from model.config import ConfigError, SanyiConfig
-from model.validation import validate
+from sanyi.experiments.preflight import compose_config
+from sanyi.model.config import ConfigError, SanyiConfig
+from sanyi.model.validation import validate
 
 
 def config_error(overrides: list[str]) -> str:
@@ -156,7 +155,7 @@ def console_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, subproce
     cwd: Path = tmp_path_factory.mktemp("sanyi-run")
     started = {
         override: subprocess.Popen(
-            [sys.executable, "-c", "from experiments.run import main; main()", override],
+            [sys.executable, "-c", "from sanyi.experiments.run import main; main()", override],
             cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
         for override in CONSOLE_CASES

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from sanyi.model.bookkeeping import ConservationError
+from sanyi.model.model import SanyiModel
 
-from model.bookkeeping import ConservationError
-from model.model import SanyiModel
 from tests.conftest import annual, config
 
 
@@ -32,7 +32,7 @@ def test_patients_and_funds_pay_exactly_what_hospitals_billed() -> None:
     earned = sum(h.revenue_month for h in model.hospital_list)
     assert earned > 0
     ledger = model.ledger.data[0]
-    from model.metrics import COLUMN
+    from sanyi.model.metrics import COLUMN
 
     paid = ledger[:, COLUMN["oop"]].sum() + ledger[:, COLUMN["fund_paid"]].sum()
     assert paid == pytest.approx(earned, rel=1e-9)

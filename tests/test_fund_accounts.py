@@ -14,9 +14,8 @@ from __future__ import annotations
 import mesa
 import numpy as np
 import pytest
-
-from agents.fund import EmployeeFund, ResidentFund
-from agents.patients.population import (
+from sanyi.agents.fund import EmployeeFund, ResidentFund
+from sanyi.agents.patients.population import (
     RESIDENT_ADULT,
     RESIDENT_CHILD,
     RETIREE,
@@ -24,9 +23,9 @@ from agents.patients.population import (
     WORKER,
     PatientPopulation,
 )
-from model.config import SanyiConfig
-from model.inputs import policy_input
-from model.policies.benefits import cap_cumulative, group_by_person
+from sanyi.model.config import SanyiConfig
+from sanyi.model.inputs import policy_input
+from sanyi.model.policies.benefits import cap_cumulative, group_by_person
 
 
 class Clock(mesa.Model):

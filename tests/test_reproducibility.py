@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 import pandas.testing as pdt
+from sanyi.experiments.run import run
 
-from experiments.run import run
 from tests.conftest import config
 
 OVERRIDES = ("seed=7",)
@@ -30,7 +30,7 @@ def test_same_seed_gives_identical_parquet_bytes(tmp_path: Path) -> None:
 def test_same_seed_gives_identical_outputs_in_another_process(tmp_path: Path) -> None:
     here = _run(tmp_path / "here", *OVERRIDES)
     code = (
-        "import sys; from pathlib import Path; from experiments.run import run;"
+        "import sys; from pathlib import Path; from sanyi.experiments.run import run;"
         "from tests.conftest import config;"
         f"run(config({', '.join(repr(o) for o in OVERRIDES)}, size=3_000), Path(sys.argv[1]))"
     )
@@ -55,7 +55,7 @@ def test_a_sweep_under_the_joblib_launcher_matches_a_direct_run(tmp_path: Path) 
     direct = tmp_path / "direct"
     run(config(*overrides[:1], size=2_000, start=2024, end=2025), direct)
     sweep = tmp_path / "sweep"
-    subprocess.run([sys.executable, "-c", "from experiments.run import main; main()", "-m",
+    subprocess.run([sys.executable, "-c", "from sanyi.experiments.run import main; main()", "-m",
                     *overrides, f"hydra.sweep.dir={sweep}"], check=True, cwd=tmp_path,
                    capture_output=True)
     assert (sweep / "0" / "annual.parquet").read_bytes() == (direct / "annual.parquet").read_bytes()

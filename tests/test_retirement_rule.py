@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from agents.patients.population import month_index
-from model.policies.benefits import RetirementRule
+from sanyi.agents.patients.population import month_index
+from sanyi.model.policies.benefits import RetirementRule
 
 MAN, FEMALE_CADRE, FEMALE_WORKER = "man", "female cadre", "female worker"
 

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 from hydra import compose, initialize_config_dir
-
-from experiments.preflight import CONF_DIR
-from experiments.run import run
-from model.config import register_configs
+from sanyi.experiments.preflight import CONF_DIR
+from sanyi.experiments.run import run
+from sanyi.model.config import register_configs
 
 ANNUAL_COLUMNS = (
     "year scheme enrollees workers retirees revenue_yuan expenditure_yuan balance_yuan "

@@ -17,14 +17,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-
-from agents.patients.population import FUND_OF_SCHEME, POPCOUNT, RETIREE, PatientPopulation
-from model import inputs
-from model.batches import ACUTE_VISIT, ADMISSION, CHRONIC_VISIT, Episodes
-from model.config import SanyiConfig
-from model.costing import Costing
-from model.policies.benefits import BenefitPackage
-from model.streams import Streams
+from sanyi.agents.patients.population import FUND_OF_SCHEME, POPCOUNT, RETIREE, PatientPopulation
+from sanyi.model import inputs
+from sanyi.model.batches import ACUTE_VISIT, ADMISSION, CHRONIC_VISIT, Episodes
+from sanyi.model.config import SanyiConfig
+from sanyi.model.costing import Costing
+from sanyi.model.policies.benefits import BenefitPackage
+from sanyi.model.streams import Streams
 
 AGE_BAND_EDGES = np.array([15, 45, 60, 70, 80])  # bands of the care_use rate lists
 REFERENCE_PATIENT_SHARE = 0.3  # demand rates in config hold at this share of the price

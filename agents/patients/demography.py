@@ -7,9 +7,8 @@ rules act on whole arrays, and only the persons an event touches are indexed.
 from __future__ import annotations
 
 import numpy as np
-
-from agents.patients import disease
-from agents.patients.population import (
+from sanyi.agents.patients import disease
+from sanyi.agents.patients.population import (
     CHILD_AGE_YEARS,
     RESIDENT_ADULT,
     RESIDENT_CHILD,
@@ -19,10 +18,10 @@ from agents.patients.population import (
     PatientPopulation,
     month_index,
 )
-from model import inputs
-from model.config import SanyiConfig
-from model.policies.benefits import RetirementRule
-from model.streams import Streams
+from sanyi.model import inputs
+from sanyi.model.config import SanyiConfig
+from sanyi.model.policies.benefits import RetirementRule
+from sanyi.model.streams import Streams
 
 WORKING_AGE_EDGES = np.array([16, 25, 35, 45, 55, 200])  # bands of urban_worker_share_by_age
 MIGRANT_AGES = (18, 46)  # movers are young adults

@@ -16,10 +16,9 @@ from functools import lru_cache
 from importlib import resources
 
 import numpy as np
-
-from agents.patients.population import CONDITIONS, N_CONDITIONS, N_MASKS, PatientPopulation
-from model import inputs
-from model.streams import Streams
+from sanyi.agents.patients.population import CONDITIONS, N_CONDITIONS, N_MASKS, PatientPopulation
+from sanyi.model import inputs
+from sanyi.model.streams import Streams
 
 # Blood-pressure control lowers stroke risk by about 40 % and coronary events by about 20 %
 # (Law, Morris & Wald, BMJ 2009); a single relative risk for all complications here.
@@ -49,7 +48,7 @@ class ConditionTable:
 
 
 def _load_conditions() -> ConditionTable:
-    text = resources.files("model").joinpath("data", "chronic_conditions.csv").read_text()
+    text = resources.files("sanyi.model").joinpath("data", "chronic_conditions.csv").read_text()
     rows = sorted(csv.DictReader(text.splitlines()), key=lambda r: int(r["bit"]))
     if tuple(r["condition"] for r in rows) != CONDITIONS:
         raise ValueError("chronic_conditions.csv must list the conditions in CONDITIONS order")

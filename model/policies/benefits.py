@@ -13,10 +13,9 @@ from __future__ import annotations
 from typing import Protocol
 
 import numpy as np
-
-from agents.patients.population import PatientPopulation, month_index
-from model.batches import ADMISSION, CHRONIC_VISIT, Claims
-from model.config import BenefitsConfig, SchemeBenefits
+from sanyi.agents.patients.population import PatientPopulation, month_index
+from sanyi.model.batches import ADMISSION, CHRONIC_VISIT, Claims
+from sanyi.model.config import BenefitsConfig, SchemeBenefits
 
 N_FUNDS = 2  # 0 employee, 1 resident; index 2 stands for the uninsured
 

@@ -10,9 +10,8 @@ from __future__ import annotations
 from typing import Protocol
 
 import numpy as np
-
-from model.batches import Claims
-from model.config import PaymentConfig
+from sanyi.model.batches import Claims
+from sanyi.model.config import PaymentConfig
 
 
 class PaymentMethod(Protocol):

@@ -9,8 +9,7 @@ from __future__ import annotations
 from typing import Protocol
 
 import numpy as np
-
-from model.config import ProcurementConfig
+from sanyi.model.config import ProcurementConfig
 
 
 class ProcurementPolicy(Protocol):

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from model.policies.benefits import CurrentBenefits
-from model.policies.payment import FeeForService
-from model.policies.pricing import PriceSchedule
-from model.policies.procurement import NoProcurement
+from sanyi.model.policies.benefits import CurrentBenefits
+from sanyi.model.policies.payment import FeeForService
+from sanyi.model.policies.pricing import PriceSchedule
+from sanyi.model.policies.procurement import NoProcurement
 
 REGISTRY: dict[str, dict[str, Any]] = {
     "payment": {"ffs": FeeForService},

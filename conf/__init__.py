@@ -1,0 +1,1 @@
+"""Hydra configuration groups, installed as ``sanyi.conf`` so a wheel runs from any folder."""
