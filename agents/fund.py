@@ -10,10 +10,11 @@ lowers the benefit level for the next year.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import mesa
 import numpy as np
+
 from sanyi.agents.patients.population import (
     RESIDENT_ADULT,
     RESIDENT_CHILD,
@@ -50,12 +51,18 @@ class FundMonth:
     def expenditure(self) -> float:
         return self.pooled_paid + self.account_paid + self.account_outflow
 
+    @property
+    def pooled_revenue(self) -> float:
+        """Revenue that stays in the pooled fund (personal-account credits leave it)."""
+        return self.revenue - self.account_credits
+
 
 @dataclass
 class FundYear:
-    revenue: float = 0.0
-    expenditure: float = 0.0
-    history: list[tuple[int, float, float, float]] = field(default_factory=list)
+    """Flows of the calendar year so far, simulated scale, yuan."""
+
+    pooled_revenue: float = 0.0
+    pooled_expenditure: float = 0.0
 
 
 class Fund(mesa.Agent):
@@ -124,22 +131,25 @@ class Fund(mesa.Agent):
         m.account_paid = account_paid
         m.account_outflow = account_outflow
         self.pooled_reserve += m.revenue - m.account_credits - m.pooled_paid
-        self.year.revenue += m.revenue
-        self.year.expenditure += m.expenditure
+        self.year.pooled_revenue += m.pooled_revenue
+        self.year.pooled_expenditure += m.pooled_paid
         return paid_share
 
     # -- yearly -------------------------------------------------------------------------
-    def close_year(self, year: int, reserve: float) -> None:
-        """Balance of the year, first deficit, and the adjustment rule."""
-        balance = self.year.revenue - self.year.expenditure
+    def close_year(self, year: int, pooled_reserve: float) -> None:
+        """The pooled fund's balance of the year, first deficit, and the adjustment rule.
+
+        Balance and reserve months count the pooled fund only: personal-account balances are
+        members' own money and cannot pay a claim.
+        """
+        balance = self.year.pooled_revenue - self.year.pooled_expenditure
         if balance < 0 and self.first_deficit_year is None:
             self.first_deficit_year = year
-        months = reserve / max(self.year.expenditure / 12, 1e-9)
-        self.year.history.append((year, self.year.revenue, self.year.expenditure, months))
+        months = pooled_reserve / max(self.year.pooled_expenditure / 12, 1e-9)
         if self.cut_this_year:  # benefit_cut: next year's benefits fit the money left
             self.benefit_level *= 1 - self.benefits_cfg.adjustment.step
         self._adjust(months)
-        self.year = FundYear(history=self.year.history)
+        self.year = FundYear()
         self.cut_this_year = False
 
     def _adjust(self, reserve_months: float) -> None:

@@ -14,6 +14,7 @@ from typing import Protocol
 
 import mesa
 import numpy as np
+
 from sanyi.agents.patients.disease import TABLE
 from sanyi.agents.supplier import Catalogue
 from sanyi.model.batches import ACUTE_VISIT, ADMISSION, CHRONIC_VISIT, Claims, Episodes

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
+
 from sanyi.model.config import ConfigError
 from sanyi.model.validation import describe_schema_error, validate
 

@@ -12,14 +12,16 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 KPIS = (
-    ("final_reserve_months_employee", "Employee fund reserve, months of spending (final year)",
-     "{:.1f}"),
-    ("final_reserve_months_resident", "Resident fund reserve, months of spending (final year)",
-     "{:.1f}"),
-    ("first_deficit_year_employee", "Employee fund: first year with a deficit", "{}"),
-    ("first_deficit_year_resident", "Resident fund: first year with a deficit", "{}"),
+    ("final_reserve_months_employee",
+     "Employee pooled reserve, months of its spending (final year)", "{:.1f}"),
+    ("final_reserve_months_resident",
+     "Resident pooled reserve, months of its spending (final year)", "{:.1f}"),
+    ("first_deficit_year_employee", "Employee pooled fund: first year with a deficit", "{}"),
+    ("first_deficit_year_resident", "Resident pooled fund: first year with a deficit", "{}"),
     ("depletion_year_employee", "Employee fund: year the pooled reserve ran out", "{}"),
     ("depletion_year_resident", "Resident fund: year the pooled reserve ran out", "{}"),
+    ("final_account_balance_yuan", "Personal accounts (not in the reserve), yuan",
+     "{:,.0f}"),
     ("fund_spending_growth_pct_per_year", "Fund spending per enrollee, growth %/yr", "{:.2f}"),
     ("oop_share", "Out-of-pocket share of spending (final year)", "{:.1%}"),
     ("qalys_per_10k_fund_yuan", "QALYs per 10,000 yuan of fund spending", "{:.3f}"),

@@ -17,14 +17,14 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig
+
+from sanyi import __version__
 from sanyi.experiments import preflight
 from sanyi.experiments.report import kpi_table, progress_bar
-from sanyi.model import metrics, outputs
+from sanyi.model import ledger, outputs
 from sanyi.model.config import ConfigError, SanyiConfig, register_configs
 from sanyi.model.model import SanyiModel
 from sanyi.model.validation import validate
-
-from sanyi import __version__
 
 log = logging.getLogger(__name__)
 
@@ -41,9 +41,9 @@ def run(cfg: DictConfig | SanyiConfig, output_dir: str | Path,
             model.run(advance)
     else:
         model.run()
-    annual = metrics.annual_table(model.ledger, model.months, model.scale)
-    monthly = metrics.monthly_table(model.ledger, model.months, model.scale)
-    summary = metrics.summarize(annual)
+    annual = ledger.annual_table(model.ledger, model.months, model.scale)
+    monthly = ledger.monthly_table(model.ledger, model.months, model.scale)
+    summary = ledger.summarize(annual)
     summary |= {
         "seed": typed.seed,
         "overrides": list(overrides or []),

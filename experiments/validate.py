@@ -15,8 +15,9 @@ import sys
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
+
 from sanyi.experiments.preflight import compose_config
-from sanyi.model import calibration, metrics
+from sanyi.model import calibration, ledger
 from sanyi.model.config import ConfigError
 from sanyi.model.model import SanyiModel
 from sanyi.model.validation import validate
@@ -32,7 +33,7 @@ def simulate(overrides: list[str], seeds: int) -> pd.DataFrame:
         cfg = validate(compose_config(CALIBRATION_OVERRIDES + overrides + [f"seed={seed}"]))
         model = SanyiModel(cfg)
         model.run()
-        frames.append(metrics.annual_table(model.ledger, model.months, model.scale))
+        frames.append(ledger.annual_table(model.ledger, model.months, model.scale))
     table = pd.concat(frames)
     return table.groupby(["year", "scheme"], as_index=False).mean(numeric_only=True)
 

@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+
 from sanyi.agents.patients.care import DemandTally
 from sanyi.agents.patients.population import FUND_OF_SCHEME, RETIREE, WORKER
 from sanyi.model.batches import ACUTE_VISIT, ADMISSION, CHRONIC_VISIT, PRIMARY, Claims
+from sanyi.model.ledger import COLUMN
 from sanyi.model.policies.benefits import add_by_person
 
 if TYPE_CHECKING:
@@ -129,14 +131,22 @@ def book_month(model: SanyiModel, claims: Claims, demand: DemandTally, gone: Lea
 def _book_funds(model: SanyiModel, i: int) -> None:
     led = model.ledger
     funds = list(model.funds)
-    led.book(i, "revenue", [f.month.revenue for f in funds] + [0.0])
-    led.book(i, "expenditure", [f.month.expenditure for f in funds] + [0.0])
-    led.book(i, "top_up", [f.month.top_up for f in funds] + [0.0])
-    led.book(i, "shifted_to_patients", [f.month.shifted_to_patients for f in funds] + [0.0])
-    led.book(i, "reserve", [fund_reserve(model, f) for f in funds] + [0.0])
-    led.book(i, "pooled_reserve", [f.pooled_reserve or 0.0 for f in funds] + [0.0])
-    led.book(i, "account_balance", [f.account_balance(model.population) for f in funds] + [0.0])
-    led.book(i, "benefit_level", [f.benefit_level for f in funds] + [0.0])
+
+    def book(name: str, values: list[float]) -> None:
+        led.book(i, name, [*values, 0.0])
+
+    book("revenue", [f.month.revenue for f in funds])
+    book("expenditure", [f.month.expenditure for f in funds])
+    book("pooled_revenue", [f.month.pooled_revenue for f in funds])
+    book("pooled_expenditure", [f.month.pooled_paid for f in funds])
+    book("account_credits", [f.month.account_credits for f in funds])
+    book("account_spending", [f.month.account_paid + f.month.account_outflow for f in funds])
+    book("top_up", [f.month.top_up for f in funds])
+    book("shifted_to_patients", [f.month.shifted_to_patients for f in funds])
+    book("pooled_reserve", [f.pooled_reserve or 0.0 for f in funds])
+    book("account_balance", [f.account_balance(model.population) for f in funds])
+    enrollees = led.data[i, :2, COLUMN["enrollees"]]
+    book("benefit_weight", [f.benefit_level * n for f, n in zip(funds, enrollees, strict=True)])
 
 
 def _book_claims(model: SanyiModel, i: int, claims: Claims) -> None:
@@ -147,6 +157,8 @@ def _book_claims(model: SanyiModel, i: int, claims: Claims) -> None:
     total = claims.total_charge
     led.book(i, "admissions", _by_group(inpatient.astype(float), g))
     led.book(i, "admissions_retirees", _by_group((inpatient & e.retiree).astype(float), g))
+    worker = model.population.scheme[e.person] == WORKER
+    led.book(i, "admissions_workers", _by_group((inpatient & worker).astype(float), g))
     led.book(i, "bed_days", _by_group(claims.los_days.astype(float), g))
     led.book(i, "inpatient_charges", _by_group(np.where(inpatient, total, 0.0), g))
     led.book(i, "inpatient_in_scope", _by_group(np.where(inpatient, claims.in_scope, 0.0), g))
@@ -162,7 +174,7 @@ def _book_claims(model: SanyiModel, i: int, claims: Claims) -> None:
 
 
 def _book_market(model: SanyiModel, i: int) -> None:
-    """Market-wide medicine measures (booked alike for every group)."""
+    """Market-wide measures: medicines bought and hospitals' costs."""
     led, units = model.ledger, model.units_bought
     revenue = np.array([s.revenue_month for s in model.suppliers])
     shares = revenue / revenue.sum() if revenue.sum() > 0 else revenue

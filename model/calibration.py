@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
 from sanyi.model import inputs
 
 FIRST_YEAR, LAST_YEAR = 2019, 2023

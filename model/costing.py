@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
 from sanyi.agents.patients.disease import _BITS, TABLE
 from sanyi.agents.supplier import Catalogue
 from sanyi.model.config import CareUseConfig, PricingConfig

@@ -1,221 +1,252 @@
-"""Metric definitions: one place that says what every output column means.
+"""Metric definitions: the one place that says what every output column means.
 
-Each month the model books raw quantities per group (employee fund, resident fund,
-uninsured) into a ``Ledger``. The tables of the output contract (DESIGN §5) are derived
-here: flows are summed over the months of a year, stocks are taken in December, and ratios
-are computed from the summed parts (never averaged). Money and counts are scaled to the
-represented population (simulated value x scale factor); per-person ratios are not.
+Each month the model books raw quantities into a ``Ledger`` (``model/ledger.py``), per group
+of persons (employee fund, resident fund, uninsured) or market-wide. Every output column is
+one ``Metric`` below: its unit, whether it is a stock (the period's last month), a flow (summed
+over the period) or a ratio (of two other columns of the same row), and the **rule that forms
+its ``all`` row** from the group rows:
 
-Rows by ``scheme``: ``employee`` and ``resident`` are the two funds' members; ``all`` is
-every person (the uninsured included) for patient and hospital measures, and the two funds
-together for fund measures (the uninsured have no fund).
+- ``sum``: employee + resident + uninsured (every person);
+- ``sum of funds``: employee + resident; the ``uninsured`` row is empty (no fund);
+- ``ratio``: the row's own ``numerator / denominator`` columns, in every row, so ``all`` is the
+  ratio of the summed parts (a weighted mean of the group rows, never an average of ratios);
+- ``mean by <column>``: the group rows' values weighted by that column;
+- ``whole market``: a market-wide figure given only in the ``all`` row (group rows empty).
+
+Money and counts are scaled to the represented population (simulated value x scale factor).
+``tests/test_metric_rules.py`` checks every column of a real run against its rule, and the
+README's column table is printed from this one (``python -m sanyi.model.metrics``).
 """
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
+from dataclasses import dataclass
 
-GROUPS = ("employee", "resident", "uninsured")
-SCHEMES = ("employee", "resident", "all")
+SUM, SUM_FUNDS, RATIO, MEAN_BY, MARKET = "sum", "sum of funds", "ratio", "mean by", "whole market"
+STOCK, FLOW = "stock", "flow"
 
-# Raw quantities booked per month and group.
-STOCKS = ("persons", "enrollees", "workers", "retirees", "age60plus", "age65plus", "chronic", "controlled",
-          "reserve", "pooled_reserve", "account_balance", "catastrophic", "benefit_level")
-FLOWS = ("revenue", "expenditure", "top_up", "shifted_to_patients", "admissions",
-         "admissions_retirees", "bed_days",
-         "inpatient_charges", "inpatient_in_scope", "inpatient_fund", "charges", "oop",
-         "fund_paid", "drug_charges", "visits_primary", "visits", "sought", "forgone", "deaths",
-         "births", "immigrants", "emigrants", "qalys", "upcoded", "market_units",
-         "market_value_current", "market_value_base", "winner_units", "hhi_weighted",
-         "hospital_costs")
-RAW = STOCKS + FLOWS
-COLUMN = {name: i for i, name in enumerate(RAW)}
-# Quantities in yuan or persons that scale with the represented population.
-SCALED = ("persons", "enrollees", "workers", "retirees", "reserve", "pooled_reserve",
-          "account_balance", "revenue", "expenditure", "top_up", "shifted_to_patients",
-          "admissions", "deaths", "births", "immigrants", "emigrants", "qalys",
-          "charges", "oop", "fund_paid", "drug_charges")
-MARKET = ("market_units", "market_value_current", "market_value_base", "winner_units",
-          "hhi_weighted", "hospital_costs")
-FUND_ONLY = ("revenue", "expenditure", "top_up", "shifted_to_patients", "reserve",
-             "pooled_reserve", "account_balance", "enrollees", "workers", "retirees",
-             "admissions_retirees")
-
-
-class Ledger:
-    """Raw monthly bookings: an array (months, groups, quantities), preallocated."""
-
-    def __init__(self, n_months: int) -> None:
-        self.data = np.zeros((n_months, len(GROUPS), len(RAW)))
-
-    def book(self, month: int, name: str, values: np.ndarray | float) -> None:
-        self.data[month, :, COLUMN[name]] = values
+# Raw quantities booked each month, per group of persons (employee, resident, uninsured).
+GROUP_STOCKS = (
+    "persons", "enrollees", "workers", "retirees", "age60plus", "age65plus", "chronic",
+    "controlled", "pooled_reserve", "account_balance", "catastrophic", "benefit_weight",
+)
+GROUP_FLOWS = (
+    "revenue", "expenditure", "pooled_revenue", "pooled_expenditure", "account_credits",
+    "account_spending", "top_up", "shifted_to_patients", "admissions", "admissions_workers",
+    "admissions_retirees", "bed_days", "inpatient_charges", "inpatient_in_scope",
+    "inpatient_fund", "charges", "oop", "fund_paid", "drug_charges", "visits", "visits_primary",
+    "sought", "forgone", "deaths", "births", "immigrants", "emigrants", "qalys", "upcoded",
+)
+# Raw quantities booked once per month for the whole market.
+MARKET_FLOWS = ("market_units", "market_value_current", "market_value_base", "winner_units",
+                "hhi_weighted", "hospital_costs")
+# Group quantities that belong to a fund: empty in the uninsured row.
+FUND_QUANTITIES = (
+    "enrollees", "workers", "retirees", "pooled_reserve", "account_balance", "benefit_weight",
+    "revenue", "expenditure", "pooled_revenue", "pooled_expenditure", "account_credits",
+    "account_spending", "top_up", "shifted_to_patients", "admissions_workers",
+    "admissions_retirees",
+)
 
 
-def _safe_div(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(b != 0, a / np.where(b != 0, b, 1), np.nan)
+@dataclass(frozen=True)
+class Metric:
+    """One output column.
 
-
-def _by_scheme(raw: np.ndarray) -> np.ndarray:
-    """(periods, 3 groups, quantities) -> (periods, 3 schemes, quantities); 'all' row added."""
-    out = np.empty_like(raw)
-    out[:, 0], out[:, 1] = raw[:, 0], raw[:, 1]
-    out[:, 2] = raw.sum(axis=1)
-    fund_cols = [COLUMN[c] for c in FUND_ONLY]
-    out[:, 2, fund_cols] = raw[:, 0, fund_cols] + raw[:, 1, fund_cols]
-    market_cols = [COLUMN[c] for c in MARKET]
-    out[:, 2, market_cols] = raw[:, 0, market_cols]
-    return out
-
-
-def derive(raw: np.ndarray, months_per_period: int, scale: float) -> dict[str, np.ndarray]:
-    """Output metrics from summed raw quantities of a period, shape (periods, schemes)."""
-    q = {name: raw[..., COLUMN[name]] for name in RAW}
-    persons_base = np.where(np.arange(3) == 2, q["persons"], q["enrollees"])
-    per_year = 12 / months_per_period
-    qalys = q["qalys"]
-    m = {
-        "enrollees": q["enrollees"] * scale,
-        "persons": q["persons"] * scale,
-        "workers": q["workers"] * scale,
-        "retirees": q["retirees"] * scale,
-        "revenue_yuan": q["revenue"] * scale,
-        "expenditure_yuan": q["expenditure"] * scale,
-        "balance_yuan": (q["revenue"] - q["expenditure"]) * scale,
-        "reserve_yuan": q["reserve"] * scale,
-        "pooled_reserve_yuan": q["pooled_reserve"] * scale,
-        "account_balance_yuan": q["account_balance"] * scale,
-        "top_up_yuan": q["top_up"] * scale,
-        "claims_paid_by_funds_yuan": q["fund_paid"] * scale,  # pooled fund + personal accounts
-        "benefit_cut_yuan": q["shifted_to_patients"] * scale,
-        "reserve_months": _safe_div(q["reserve"], q["expenditure"] / months_per_period),
-        "revenue_per_enrollee_yuan": _safe_div(q["revenue"], q["enrollees"]) * per_year,
-        "expenditure_per_enrollee_yuan": _safe_div(q["expenditure"], q["enrollees"]) * per_year,
-        "admissions": q["admissions"] * scale,
-        "inpatient_rate": _safe_div(q["admissions"], persons_base) * per_year,
-        "cost_per_admission_yuan": _safe_div(q["inpatient_charges"], q["admissions"]),
-        "policy_scope_reimbursement_ratio": _safe_div(q["inpatient_fund"], q["inpatient_in_scope"]),
-        "actual_reimbursement_ratio_inpatient": _safe_div(q["inpatient_fund"],
-                                                          q["inpatient_charges"]),
-        "oop_share": _safe_div(q["oop"], q["charges"]),
-        "catastrophic_rate": _safe_div(q["catastrophic"], q["persons"]),
-        "forgone_care_rate": _safe_div(q["forgone"], q["sought"]),
-        "chronic_control_rate": _safe_div(q["controlled"], q["chronic"]),
-        "deaths": q["deaths"] * scale,
-        "births": q["births"] * scale,
-        "immigrants": q["immigrants"] * scale,
-        "emigrants": q["emigrants"] * scale,
-        "qalys": qalys * scale,
-        "qalys_per_10k_fund_yuan": _safe_div(qalys, q["expenditure"] / 1e4),
-        "share_age_65plus": _safe_div(q["age65plus"], q["persons"]),
-        "share_age_60plus": _safe_div(q["age60plus"], q["persons"]),
-        "inpatient_rate_workers": _safe_div(q["admissions"] - q["admissions_retirees"],
-                                            q["workers"]) * per_year,
-        "inpatient_rate_retirees": _safe_div(q["admissions_retirees"], q["retirees"]) * per_year,
-        "alos_days": _safe_div(q["bed_days"], q["admissions"]),
-        "drug_share_of_hospital_revenue": _safe_div(q["drug_charges"], q["charges"]),
-        "hospital_revenue_yuan": q["charges"] * scale,
-        "hospital_costs_yuan": q["hospital_costs"] * scale,  # all hospitals (market-wide)
-        "primary_care_visit_share": _safe_div(q["visits_primary"], q["visits"]),
-        "upcoding_rate": _safe_div(q["upcoded"], q["admissions"]),
-        "drug_price_index": _safe_div(q["market_value_current"], q["market_value_base"]),
-        "vbp_winner_share": _safe_div(q["winner_units"], q["market_units"]),
-        "supplier_hhi": _safe_div(q["hhi_weighted"], q["market_units"]),
-        "benefit_level": q["benefit_level"],
-    }
-    return m
-
-
-def _period_tables(ledger: Ledger, months: list[tuple[int, int]], scale: float,
-                   annual: bool) -> pd.DataFrame:
-    data = ledger.data[: len(months)]
-    years = np.array([y for y, _ in months])
-    if annual:
-        keys = sorted(set(years.tolist()))
-        flows = np.stack([data[years == y].sum(axis=0) for y in keys])
-        stocks = np.stack([data[years == y][-1] for y in keys])
-        index = pd.DataFrame({"year": keys})
-        per = 12
-    else:
-        flows, stocks = data, data
-        index = pd.DataFrame({"year": years, "month": [m for _, m in months]})
-        per = 1
-    raw = flows.copy()
-    stock_cols = [COLUMN[c] for c in STOCKS]
-    raw[..., stock_cols] = stocks[..., stock_cols]
-    metrics = derive(_by_scheme(raw), per, scale)
-    frames = []
-    for s, scheme in enumerate(SCHEMES):
-        frame = index.copy()
-        frame.insert(len(index.columns), "scheme", scheme)
-        for name, values in metrics.items():
-            frame[name] = values[:, s]
-        frames.append(frame)
-    sort = ["year", "month", "scheme"] if not annual else ["year", "scheme"]
-    table = pd.concat(frames, ignore_index=True)
-    table["scheme"] = pd.Categorical(table["scheme"], categories=SCHEMES)
-    table = table.sort_values(sort, kind="stable").reset_index(drop=True)
-    table["scheme"] = table["scheme"].astype(str)
-    return table
-
-
-def annual_table(ledger: Ledger, months: list[tuple[int, int]], scale: float) -> pd.DataFrame:
-    """``annual.parquet``: one row per year x scheme (complete years only)."""
-    table = _period_tables(ledger, months, scale, annual=True)
-    counts = pd.Series([y for y, _ in months]).value_counts()
-    complete = counts[counts == 12].index
-    return table[table["year"].isin(complete)].reset_index(drop=True)
-
-
-MONTHLY_EXCLUDED = ("catastrophic_rate",)  # defined on a calendar year's spending
-
-
-def monthly_table(ledger: Ledger, months: list[tuple[int, int]], scale: float) -> pd.DataFrame:
-    """``monthly.parquet``: one row per month x scheme; rates are annualised."""
-    return _period_tables(ledger, months, scale, annual=False).drop(columns=list(MONTHLY_EXCLUDED))
-
-
-def fund_years(annual: pd.DataFrame) -> dict[str, int | None]:
-    """First deficit year and first year a pooled reserve needed a top-up or cut, per fund."""
-    out: dict[str, int | None] = {}
-    for scheme in ("employee", "resident"):
-        rows = annual[annual.scheme == scheme].sort_values("year")
-        deficit = rows[rows.balance_yuan < 0]
-        depleted = rows[(rows.top_up_yuan > 0) | (rows.benefit_cut_yuan > 0)]
-        out[f"first_deficit_year_{scheme}"] = int(deficit.year.iloc[0]) if len(deficit) else None
-        out[f"depletion_year_{scheme}"] = int(depleted.year.iloc[0]) if len(depleted) else None
-    return out
-
-
-def summarize(annual: pd.DataFrame) -> dict[str, float | int | None]:
-    """Run-level KPIs (the outcomes of an experiment) from the annual table.
-
-    ``first_deficit_year`` and ``depletion_year`` are the earlier of the two funds'; the
-    per-fund years and final reserve months are given too, since one fund's surplus can hide
-    the other's deficit in the pooled figures.
+    ``raw`` names the booked quantities the column is built from: one name (``a``), a
+    difference (``a-b``), a sum (``a+b``) or, for market figures, a quotient (``a/b``) of
+    period totals; for ratios of columns, ``numerator`` and
+    ``denominator`` name two other columns and ``per`` says how the period enters
+    (``year``: annualised rate; ``months``: times the months of the period; ``""``: plain).
     """
-    total = annual[annual["scheme"] == "all"].sort_values("year")
-    last = total.iloc[-1]
-    spend = total["expenditure_per_enrollee_yuan"].to_numpy()
-    years = len(spend) - 1
-    growth = ((spend[-1] / spend[0]) ** (1 / years) - 1) * 100 if years > 0 else float("nan")
-    fund_spend = total["expenditure_yuan"].sum()
-    years = fund_years(annual)
-    earliest = lambda kind: min((y for k, y in years.items() if k.startswith(kind) and y),  # noqa: E731
-                                default=None)
-    final = annual[annual.year == total.year.max()].set_index("scheme")
-    return {
-        "first_deficit_year": earliest("first_deficit_year"),
-        "depletion_year": earliest("depletion_year"),
-        "final_reserve_months": float(last["reserve_months"]),
-        "final_reserve_months_employee": float(final.loc["employee", "reserve_months"]),
-        "final_reserve_months_resident": float(final.loc["resident", "reserve_months"]),
-        **years,
-        "qalys_per_10k_fund_yuan": float(total["qalys"].sum() / (fund_spend / 1e4)),
-        "fund_spending_growth_pct_per_year": float(growth),
-        "oop_share": float(last["oop_share"]),
-        "catastrophic_rate": float(last["catastrophic_rate"]),
-        "chronic_control_rate": float(last["chronic_control_rate"]),
-    }
+
+    name: str
+    unit: str
+    kind: str  # stock, flow or ratio
+    rule: str  # how the ``all`` row is formed
+    label: str
+    raw: str = ""
+    scaled: bool = True  # multiplied by the population scale factor
+    numerator: str = ""
+    denominator: str = ""
+    per: str = ""
+    factor: float = 1.0
+    weight: str = ""  # for ``mean by``
+    annual_only: bool = False  # defined on a calendar year (left out of monthly.parquet)
+
+
+def _count(name: str, label: str, raw: str, kind: str = FLOW, rule: str = SUM,
+           unit: str = "persons") -> Metric:
+    return Metric(name, unit, kind, rule, label, raw=raw)
+
+
+def _money(name: str, label: str, raw: str, kind: str = FLOW, rule: str = SUM_FUNDS) -> Metric:
+    return Metric(name, "yuan", kind, rule, label, raw=raw)
+
+
+def _ratio(name: str, unit: str, label: str, numerator: str, denominator: str,
+           per: str = "", factor: float = 1.0, annual_only: bool = False) -> Metric:
+    return Metric(name, unit, RATIO, RATIO, label, numerator=numerator, denominator=denominator,
+                  per=per, factor=factor, annual_only=annual_only)
+
+
+def _market(name: str, unit: str, label: str, numerator: str, denominator: str) -> Metric:
+    return Metric(name, unit, RATIO, MARKET, label, numerator=numerator, denominator=denominator)
+
+
+METRICS: tuple[Metric, ...] = (
+    # -- people ---------------------------------------------------------------------------
+    _count("persons", "Persons alive at the end of the period", "persons", STOCK),
+    _count("enrollees", "Members of the fund at the end of the period", "enrollees", STOCK,
+           SUM_FUNDS),
+    _count("workers", "Employee-scheme workers (contributors)", "workers", STOCK, SUM_FUNDS),
+    _count("retirees", "Employee-scheme retirees (no contributions)", "retirees", STOCK,
+           SUM_FUNDS),
+    _count("persons_60plus", "Persons aged 60 or more", "age60plus", STOCK),
+    _count("persons_65plus", "Persons aged 65 or more", "age65plus", STOCK),
+    _count("chronic_patients", "Persons with at least one chronic condition", "chronic", STOCK),
+    _count("controlled_patients", "Chronic patients whose conditions are under control",
+           "controlled", STOCK),
+    _count("deaths", "Deaths", "deaths"),
+    _count("births", "Births", "births"),
+    _count("immigrants", "Persons moving into the region", "immigrants"),
+    _count("emigrants", "Persons moving out of the region", "emigrants"),
+    _ratio("share_age_65plus", "share", "Share of persons aged 65+", "persons_65plus", "persons"),
+    _ratio("share_age_60plus", "share", "Share of persons aged 60+", "persons_60plus", "persons"),
+    # -- funds: total accounts as NHSA reports them (pooled fund + personal accounts) ------
+    _money("revenue_yuan", "Fund revenue (pooled fund and personal accounts)", "revenue"),
+    _money("expenditure_yuan", "Fund expenditure (pooled fund and personal accounts)",
+           "expenditure"),
+    _money("balance_yuan", "Fund balance: revenue - expenditure", "revenue-expenditure"),
+    _ratio("revenue_per_enrollee_yuan", "yuan per enrollee-year", "Fund revenue per enrollee",
+           "revenue_yuan", "enrollees", per="year"),
+    _ratio("expenditure_per_enrollee_yuan", "yuan per enrollee-year",
+           "Fund expenditure per enrollee", "expenditure_yuan", "enrollees", per="year"),
+    # -- funds: the pooled fund, which is what can run out ---------------------------------
+    _money("pooled_revenue_yuan", "Pooled-fund revenue (contributions and subsidies less "
+           "personal-account credits, interest, top-ups)", "pooled_revenue"),
+    _money("pooled_expenditure_yuan", "Pooled-fund payments for claims", "pooled_expenditure"),
+    _money("pooled_balance_yuan", "Pooled-fund balance: pooled revenue - pooled expenditure",
+           "pooled_revenue-pooled_expenditure"),
+    _money("reserve_yuan", "Pooled-fund reserve at the end of the period (can run out)",
+           "pooled_reserve", STOCK),
+    _ratio("reserve_months", "months", "Pooled reserve in months of pooled expenditure",
+           "reserve_yuan", "pooled_expenditure_yuan", per="months"),
+    _money("top_up_yuan", "Government top-up of a depleted pooled fund", "top_up"),
+    _money("benefit_cut_yuan", "Claims shifted to patients by a depleted fund's benefit cut",
+           "shifted_to_patients"),
+    # -- funds: employees' personal accounts (members' own money, reported apart) ----------
+    _money("account_balance_yuan", "Personal-account balances at the end of the period",
+           "account_balance", STOCK),
+    _money("account_credits_yuan", "Credits paid into personal accounts", "account_credits"),
+    _money("account_spending_yuan", "Personal-account payments (and balances of leavers)",
+           "account_spending"),
+    _money("total_reserve_yuan", "Pooled reserve plus personal-account balances",
+           "pooled_reserve+account_balance", STOCK),
+    Metric("benefit_level", "index", STOCK, MEAN_BY, "Benefit level (1 = as legislated)",
+           raw="benefit_weight", weight="enrollees", scaled=False),
+    # -- care and claims --------------------------------------------------------------------
+    _count("admissions", "Inpatient admissions", "admissions", unit="admissions"),
+    _count("admissions_workers", "Admissions of employee-scheme workers", "admissions_workers",
+           unit="admissions", rule=SUM_FUNDS),
+    _count("admissions_retirees", "Admissions of employee-scheme retirees",
+           "admissions_retirees", unit="admissions", rule=SUM_FUNDS),
+    _count("bed_days", "Inpatient bed-days", "bed_days", unit="days"),
+    _count("visits", "Outpatient visits (acute and chronic follow-up)", "visits",
+           unit="visits"),
+    _count("visits_primary", "Outpatient visits in primary care", "visits_primary",
+           unit="visits"),
+    _count("care_sought", "Episodes of care sought", "sought", unit="episodes"),
+    _count("care_forgone", "Episodes of care forgone for cost", "forgone", unit="episodes"),
+    _count("upcoded_admissions", "Admissions coded at a higher severity than treated",
+           "upcoded", unit="admissions"),
+    _ratio("inpatient_rate", "admissions per person-year", "Admissions per person",
+           "admissions", "persons", per="year"),
+    _ratio("inpatient_rate_workers", "admissions per person-year", "Admissions per worker",
+           "admissions_workers", "workers", per="year"),
+    _ratio("inpatient_rate_retirees", "admissions per person-year", "Admissions per retiree",
+           "admissions_retirees", "retirees", per="year"),
+    _ratio("alos_days", "days", "Average length of stay", "bed_days", "admissions"),
+    _ratio("primary_care_visit_share", "share", "Share of outpatient visits in primary care",
+           "visits_primary", "visits"),
+    _ratio("forgone_care_rate", "share", "Share of care episodes forgone for cost",
+           "care_forgone", "care_sought"),
+    _ratio("upcoding_rate", "share", "Share of admissions upcoded", "upcoded_admissions",
+           "admissions"),
+    # -- money of care ----------------------------------------------------------------------
+    _money("hospital_revenue_yuan", "Hospitals' medical revenue from these patients",
+           "charges", rule=SUM),
+    _money("inpatient_charges_yuan", "Inpatient charges", "inpatient_charges", rule=SUM),
+    _money("inpatient_in_scope_yuan", "Inpatient charges within the policy scope",
+           "inpatient_in_scope", rule=SUM),
+    _money("inpatient_fund_yuan", "Pooled-fund payments for admissions", "inpatient_fund",
+           rule=SUM),
+    _money("drug_charges_yuan", "Charges for drugs and consumables", "drug_charges", rule=SUM),
+    _money("oop_yuan", "Patients' out-of-pocket payments", "oop", rule=SUM),
+    _money("claims_paid_by_funds_yuan", "Claims paid by pooled funds and personal accounts",
+           "fund_paid", rule=SUM),
+    _ratio("cost_per_admission_yuan", "yuan", "Charges per admission", "inpatient_charges_yuan",
+           "admissions"),
+    _ratio("policy_scope_reimbursement_ratio", "share",
+           "Pooled-fund share of in-scope inpatient charges", "inpatient_fund_yuan",
+           "inpatient_in_scope_yuan"),
+    _ratio("actual_reimbursement_ratio_inpatient", "share",
+           "Pooled-fund share of all inpatient charges", "inpatient_fund_yuan",
+           "inpatient_charges_yuan"),
+    _ratio("oop_share", "share", "Out-of-pocket share of hospitals' medical revenue", "oop_yuan",
+           "hospital_revenue_yuan"),
+    _ratio("drug_share_of_hospital_revenue", "share", "Drugs and consumables in hospital revenue",
+           "drug_charges_yuan", "hospital_revenue_yuan"),
+    # -- outcomes ---------------------------------------------------------------------------
+    Metric("catastrophic_persons", "persons", STOCK, SUM, "Persons whose out-of-pocket "
+           "spending of the calendar year exceeded 10 % of their income", raw="catastrophic",
+           annual_only=True),
+    _ratio("catastrophic_rate", "share", "Catastrophic health expenditure rate (SDG 3.8.2, 10 %)",
+           "catastrophic_persons", "persons", annual_only=True),
+    _ratio("chronic_control_rate", "share", "Share of chronic patients under control",
+           "controlled_patients", "chronic_patients"),
+    Metric("qalys", "QALYs", FLOW, SUM, "Quality-adjusted life years lived", raw="qalys"),
+    _ratio("qalys_per_10k_fund_yuan", "QALYs per 10,000 yuan",
+           "QALYs lived per 10,000 yuan of fund expenditure", "qalys", "expenditure_yuan",
+           factor=1e4),
+    # -- the market (hospitals and suppliers as a whole) ------------------------------------
+    Metric("hospital_costs_yuan", "yuan", FLOW, MARKET, "All hospitals' costs",
+           raw="hospital_costs"),
+    Metric("medicine_spending_yuan", "yuan", FLOW, MARKET,
+           "Hospitals' purchases of drugs and consumables", raw="market_value_current"),
+    Metric("medicine_spending_base_prices_yuan", "yuan", FLOW, MARKET,
+           "The same purchases at the start year's prices", raw="market_value_base"),
+    _market("drug_price_index", "index", "Drug price index (start year = 1, current volumes)",
+            "medicine_spending_yuan", "medicine_spending_base_prices_yuan"),
+    Metric("medicine_units", "units", FLOW, MARKET, "Units of drugs (DDD) and devices bought",
+           raw="market_units"),
+    Metric("vbp_winner_units", "units", FLOW, MARKET, "Units bought from tender winners",
+           raw="winner_units"),
+    _market("vbp_winner_share", "share", "Share of units bought from tender winners",
+            "vbp_winner_units", "medicine_units"),
+    Metric("supplier_hhi", "index", RATIO, MARKET,
+           "Supplier concentration (Herfindahl index of sales, unit-weighted over months)",
+           raw="hhi_weighted/market_units", scaled=False),
+)
+BY_NAME = {m.name: m for m in METRICS}
+
+
+def markdown_table() -> str:
+    """The README's column table: name, unit, kind, ``all`` rule, meaning."""
+    lines = ["| column | unit | kind | `all` row | meaning |", "|---|---|---|---|---|"]
+    for m in METRICS:
+        if m.numerator:
+            rule = f"ratio: `{m.numerator}` / `{m.denominator}`"
+        elif m.rule == MEAN_BY:
+            rule = f"mean weighted by `{m.weight}`"
+        else:
+            rule = m.rule
+        if m.rule == MARKET:
+            rule = "whole market, `all` row only"
+        note = " (annual only)" if m.annual_only else ""
+        lines.append(f"| `{m.name}` | {m.unit} | {m.kind} | {rule} | {m.label}{note} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(markdown_table())

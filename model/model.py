@@ -13,6 +13,7 @@ import networkx as nx
 import numpy as np
 from mesa.agent import AgentSet
 from omegaconf import DictConfig
+
 from sanyi.agents.fund import EmployeeFund, ResidentFund
 from sanyi.agents.hospital import FixedDecisions, Hospital, HospitalContext
 from sanyi.agents.patients.care import CareSeeking, TierSetting
@@ -25,7 +26,7 @@ from sanyi.model import bookkeeping, networks
 from sanyi.model.batches import Claims, Episodes
 from sanyi.model.config import SanyiConfig
 from sanyi.model.costing import Costing
-from sanyi.model.metrics import Ledger
+from sanyi.model.ledger import Ledger
 from sanyi.model.policies import registry
 from sanyi.model.streams import Streams
 from sanyi.model.validation import validate
@@ -209,7 +210,7 @@ class SanyiModel(mesa.Model):
     def close_year(self) -> None:
         """December: funds close their books, persons' yearly tallies reset, hospitals adapt."""
         for fund in self.funds:
-            fund.close_year(self.year, bookkeeping.fund_reserve(self, fund))
+            fund.close_year(self.year, fund.pooled_reserve or 0.0)
         pop = self.population
         pop.oop_year[:] = 0.0
         pop.fund_year[:] = 0.0

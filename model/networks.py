@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import networkx as nx
 import numpy as np
+
 from sanyi.model.batches import PRIMARY, SECONDARY, TERTIARY
 
 

@@ -14,6 +14,7 @@ from dataclasses import fields, is_dataclass
 from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
+
 from sanyi.model.config import (
     FIRST_START_YEAR,
     LAST_END_YEAR,

@@ -6,8 +6,9 @@ import logging
 
 import pandas as pd
 import pytest
+
 from sanyi.experiments.preflight import compose_config
-from sanyi.model import metrics
+from sanyi.model import ledger
 from sanyi.model.config import SanyiConfig
 from sanyi.model.model import SanyiModel
 from sanyi.model.validation import validate
@@ -29,7 +30,7 @@ def run_model(cfg: SanyiConfig) -> SanyiModel:
 
 
 def annual(model: SanyiModel) -> pd.DataFrame:
-    return metrics.annual_table(model.ledger, model.months, model.scale)
+    return ledger.annual_table(model.ledger, model.months, model.scale)
 
 
 def final(model: SanyiModel, column: str, scheme: str = "all") -> float:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+
 from sanyi.agents.fund import ResidentFund
 from sanyi.model.config import SanyiConfig
-
 from tests.test_fund_accounts import Clock, three_residents
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from sanyi.experiments.validate import simulate
 from sanyi.model import calibration
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from omegaconf import OmegaConf
+
 from sanyi.experiments.preflight import compose_config
 from sanyi.model.config import ConfigError, SanyiConfig
 from sanyi.model.validation import validate

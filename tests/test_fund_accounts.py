@@ -14,6 +14,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 import pytest
+
 from sanyi.agents.fund import EmployeeFund, ResidentFund
 from sanyi.agents.patients.population import (
     RESIDENT_ADULT,

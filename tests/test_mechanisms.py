@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from sanyi.model.model import SanyiModel
 
+from sanyi.model.model import SanyiModel
 from tests.conftest import config, final, run_model
 
 SEEDS = (0, 1, 2, 3)

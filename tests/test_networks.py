@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import networkx as nx
 import pytest
+
 from sanyi.model.batches import PRIMARY, SECONDARY, TERTIARY
 from sanyi.model.model import SanyiModel
-
 from tests.conftest import config
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 import pandas.testing as pdt
-from sanyi.experiments.run import run
 
+from sanyi.experiments.run import run
 from tests.conftest import config
 
 OVERRIDES = ("seed=7",)

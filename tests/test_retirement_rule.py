@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from sanyi.agents.patients.population import month_index
 from sanyi.model.policies.benefits import RetirementRule
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 from hydra import compose, initialize_config_dir
+
 from sanyi.experiments.preflight import CONF_DIR
 from sanyi.experiments.run import run
 from sanyi.model.config import register_configs
@@ -40,9 +41,9 @@ def test_a_composed_run_writes_annual_monthly_and_summary(tmp_path: Path) -> Non
     annual = pd.read_parquet(tmp_path / "annual.parquet")
     monthly = pd.read_parquet(tmp_path / "monthly.parquet")
     assert set(ANNUAL_COLUMNS) <= set(annual.columns)
-    assert sorted(annual.scheme.unique()) == ["all", "employee", "resident"]
+    assert list(annual.scheme.unique()) == ["employee", "resident", "uninsured", "all"]
     assert list(annual.year.unique()) == [2024, 2025, 2026]
-    assert len(monthly) == 36 * 3 and {"year", "month", "scheme"} <= set(monthly.columns)
+    assert len(monthly) == 36 * 4 and {"year", "month", "scheme"} <= set(monthly.columns)
     on_disk = json.loads((tmp_path / "summary.json").read_text())
     assert set(SUMMARY_KEYS) <= set(on_disk)
     assert on_disk["seed"] == 3 and on_disk["overrides"] == OVERRIDES

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
 from sanyi.agents.patients.population import FUND_OF_SCHEME, POPCOUNT, RETIREE, PatientPopulation
 from sanyi.model import inputs
 from sanyi.model.batches import ACUTE_VISIT, ADMISSION, CHRONIC_VISIT, Episodes

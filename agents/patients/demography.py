@@ -7,6 +7,7 @@ rules act on whole arrays, and only the persons an event touches are indexed.
 from __future__ import annotations
 
 import numpy as np
+
 from sanyi.agents.patients import disease
 from sanyi.agents.patients.population import (
     CHILD_AGE_YEARS,

@@ -16,6 +16,7 @@ from functools import lru_cache
 from importlib import resources
 
 import numpy as np
+
 from sanyi.agents.patients.population import CONDITIONS, N_CONDITIONS, N_MASKS, PatientPopulation
 from sanyi.model import inputs
 from sanyi.model.streams import Streams

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Protocol
 
 import numpy as np
+
 from sanyi.agents.patients.population import PatientPopulation, month_index
 from sanyi.model.batches import ADMISSION, CHRONIC_VISIT, Claims
 from sanyi.model.config import BenefitsConfig, SchemeBenefits

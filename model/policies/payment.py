@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Protocol
 
 import numpy as np
+
 from sanyi.model.batches import Claims
 from sanyi.model.config import PaymentConfig
 

@@ -7,6 +7,7 @@ are one class with different parameters: prices are data, not branches.
 from __future__ import annotations
 
 import numpy as np
+
 from sanyi.model.config import CareUseConfig, PricingConfig
 
 

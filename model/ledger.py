@@ -1,0 +1,199 @@
+"""The ledger of raw monthly bookings, and the output tables derived from it.
+
+The model books raw quantities each month (``book``); the annual and monthly tables of the
+output contract are derived here by the rules of ``model/metrics.py``: flows are summed over
+the period, stocks are taken in its last month, and ratios are computed from the summed parts
+(never averaged). Rows by ``scheme``: ``employee``, ``resident``, ``uninsured`` (the persons of
+each group) and ``all``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sanyi.model.metrics import (
+    BY_NAME,
+    FUND_QUANTITIES,
+    GROUP_FLOWS,
+    GROUP_STOCKS,
+    MARKET,
+    MARKET_FLOWS,
+    MEAN_BY,
+    METRICS,
+    Metric,
+)
+
+GROUPS = ("employee", "resident", "uninsured")
+SCHEMES = (*GROUPS, "all")
+GROUP_RAW = GROUP_STOCKS + GROUP_FLOWS
+COLUMN = {name: i for i, name in enumerate(GROUP_RAW)}
+MARKET_COLUMN = {name: i for i, name in enumerate(MARKET_FLOWS)}
+_FUND_COLS = [COLUMN[c] for c in FUND_QUANTITIES]
+_STOCK_COLS = [COLUMN[c] for c in GROUP_STOCKS]
+
+
+class Ledger:
+    """Raw monthly bookings, preallocated: per group (months, 3, quantities) and market-wide."""
+
+    def __init__(self, n_months: int) -> None:
+        self.data = np.zeros((n_months, len(GROUPS), len(GROUP_RAW)))
+        self.market = np.zeros((n_months, len(MARKET_FLOWS)))
+
+    def book(self, month: int, name: str, values: np.ndarray | float) -> None:
+        """Book a group quantity (three values, or one for all) or a market quantity."""
+        if name in MARKET_COLUMN:
+            self.market[month, MARKET_COLUMN[name]] = values
+        else:
+            self.data[month, :, COLUMN[name]] = values
+
+
+def _safe_div(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(b != 0, a / np.where(b != 0, b, 1), np.nan)
+
+
+def _rows(group: np.ndarray) -> np.ndarray:
+    """(periods, 3 groups, q) -> (periods, 4 rows, q): ``all`` is the sum of the groups.
+
+    Fund quantities of the uninsured are empty (NaN): they belong to no fund.
+    """
+    out = np.concatenate([group, group.sum(axis=1, keepdims=True)], axis=1)
+    out[:, GROUPS.index("uninsured")][:, _FUND_COLS] = np.nan
+    return out
+
+
+def _raw_value(expr: str, group: np.ndarray, market: np.ndarray) -> np.ndarray:
+    """A booked quantity or an expression ``a-b``, ``a+b``, ``a/b`` of two, per row."""
+    for op in ("-", "+", "/"):
+        if op in expr:
+            a, b = (_raw_value(part, group, market) for part in expr.split(op))
+            return a - b if op == "-" else a + b if op == "+" else _safe_div(a, b)
+    if expr in MARKET_COLUMN:  # whole market: the ``all`` row only
+        rows = np.full((market.shape[0], len(SCHEMES)), np.nan)
+        rows[:, -1] = market[:, MARKET_COLUMN[expr]]
+        return rows
+    return group[..., COLUMN[expr]]
+
+
+def _per_factor(metric: Metric, months_per_period: int) -> float:
+    per = {"year": 12 / months_per_period, "months": months_per_period, "": 1.0}[metric.per]
+    return per * metric.factor
+
+
+def derive(group: np.ndarray, market: np.ndarray, months_per_period: int,
+           scale: float) -> dict[str, np.ndarray]:
+    """Every metric, shape (periods, rows), from a period's raw quantities."""
+    rows = _rows(group)
+    out: dict[str, np.ndarray] = {}
+    for m in METRICS:
+        if m.numerator:
+            value = _safe_div(out[m.numerator], out[m.denominator])
+            value = value * _per_factor(m, months_per_period)
+        else:
+            value = _raw_value(m.raw, rows, market) * (scale if m.scaled else 1.0)
+        if m.rule == MEAN_BY:
+            value = _safe_div(value, rows[..., COLUMN[m.weight]])
+        if m.rule == MARKET:
+            value[:, :-1] = np.nan
+        out[m.name] = value
+    return out
+
+
+def _table(ledger: Ledger, months: list[tuple[int, int]], scale: float,
+           annual: bool) -> pd.DataFrame:
+    n = len(months)
+    group, market = ledger.data[:n], ledger.market[:n]
+    years = np.array([y for y, _ in months])
+    if annual:
+        keys = sorted(set(years.tolist()))
+        flows = np.stack([group[years == y].sum(axis=0) for y in keys])
+        raw = flows.copy()
+        raw[..., _STOCK_COLS] = np.stack([group[years == y][-1] for y in keys])[..., _STOCK_COLS]
+        market = np.stack([market[years == y].sum(axis=0) for y in keys])
+        index = pd.DataFrame({"year": keys})
+        per = 12
+    else:
+        raw = group
+        index = pd.DataFrame({"year": years, "month": [m for _, m in months]})
+        per = 1
+    metrics = derive(raw, market, per, scale)
+    frames = []
+    for s, scheme in enumerate(SCHEMES):
+        frame = index.copy()
+        frame["scheme"] = scheme
+        for name, values in metrics.items():
+            frame[name] = values[:, s]
+        frames.append(frame)
+    keys = ["year", "scheme"] if annual else ["year", "month", "scheme"]
+    table = pd.concat(frames, ignore_index=True)
+    order = table["scheme"].map(SCHEMES.index)
+    table = table.assign(_order=order).sort_values([*keys[:-1], "_order"], kind="stable")
+    return table.drop(columns="_order").reset_index(drop=True)
+
+
+def annual_table(ledger: Ledger, months: list[tuple[int, int]], scale: float) -> pd.DataFrame:
+    """``annual.parquet``: one row per year x scheme (complete calendar years only)."""
+    table = _table(ledger, months, scale, annual=True)
+    counts = pd.Series([y for y, _ in months]).value_counts()
+    complete = counts[counts == 12].index
+    return table[table["year"].isin(complete)].reset_index(drop=True)
+
+
+MONTHLY_EXCLUDED = tuple(m.name for m in METRICS if m.annual_only)
+
+
+def monthly_table(ledger: Ledger, months: list[tuple[int, int]], scale: float) -> pd.DataFrame:
+    """``monthly.parquet``: one row per month x scheme; rates annualised (``per`` year)."""
+    return _table(ledger, months, scale, annual=False).drop(columns=list(MONTHLY_EXCLUDED))
+
+
+def fund_years(annual: pd.DataFrame) -> dict[str, int | None]:
+    """Per fund: the first year the pooled fund ran a deficit and the first year it ran out.
+
+    Both look at the pooled fund only: personal-account balances cannot pay a claim.
+    """
+    out: dict[str, int | None] = {}
+    for scheme in ("employee", "resident"):
+        rows = annual[annual.scheme == scheme].sort_values("year")
+        deficit = rows[rows.pooled_balance_yuan < 0]
+        depleted = rows[(rows.top_up_yuan > 0) | (rows.benefit_cut_yuan > 0)]
+        out[f"first_deficit_year_{scheme}"] = int(deficit.year.iloc[0]) if len(deficit) else None
+        out[f"depletion_year_{scheme}"] = int(depleted.year.iloc[0]) if len(depleted) else None
+    return out
+
+
+def summarize(annual: pd.DataFrame) -> dict[str, float | int | None]:
+    """Run-level KPIs (the outcomes of an experiment) from the annual table.
+
+    Reserve months count the pooled funds only. ``first_deficit_year`` and ``depletion_year``
+    are the earlier of the two funds'; the per-fund figures are given too, since one fund's
+    surplus can hide the other's deficit in the pooled figures.
+    """
+    total = annual[annual["scheme"] == "all"].sort_values("year")
+    last = total.iloc[-1]
+    spend = total["expenditure_per_enrollee_yuan"].to_numpy()
+    n_years = len(spend) - 1
+    growth = ((spend[-1] / spend[0]) ** (1 / n_years) - 1) * 100 if n_years > 0 else float("nan")
+    years = fund_years(annual)
+
+    def earliest(kind: str) -> int | None:
+        return min((y for k, y in years.items() if k.startswith(kind) and y), default=None)
+
+    final = annual[annual.year == total.year.max()].set_index("scheme")
+    ratio = BY_NAME["qalys_per_10k_fund_yuan"].factor
+    return {
+        "first_deficit_year": earliest("first_deficit_year"),
+        "depletion_year": earliest("depletion_year"),
+        "final_reserve_months": float(last["reserve_months"]),
+        "final_reserve_months_employee": float(final.loc["employee", "reserve_months"]),
+        "final_reserve_months_resident": float(final.loc["resident", "reserve_months"]),
+        "final_account_balance_yuan": float(last["account_balance_yuan"]),
+        **years,
+        "qalys_per_10k_fund_yuan": float(total["qalys"].sum() / total["expenditure_yuan"].sum()
+                                         * ratio),
+        "fund_spending_growth_pct_per_year": float(growth),
+        "oop_share": float(last["oop_share"]),
+        "catastrophic_rate": float(last["catastrophic_rate"]),
+        "chronic_control_rate": float(last["chronic_control_rate"]),
+    }
