@@ -428,6 +428,9 @@ class SanyiConfig:
     pricing: PricingConfig = field(default_factory=PricingConfig)
     benefits: BenefitsConfig = field(default_factory=BenefitsConfig)
     progress: bool = True  # show a progress bar
+    # Collect monthly charts with Mesa's DataCollector (the dashboard does; batch runs need
+    # only the ledger, so they skip the per-month cost).
+    collect_monthly: bool = False
 
 
 def register_configs() -> None:

@@ -6,7 +6,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import mesa
 import networkx as nx
@@ -22,7 +23,7 @@ from sanyi.agents.patients.disease import ChronicDisease, update_hrql
 from sanyi.agents.patients.population import PatientPopulation, month_index
 from sanyi.agents.procurement import ProcurementAgency
 from sanyi.agents.supplier import Catalogue, Supplier
-from sanyi.model import bookkeeping, networks
+from sanyi.model import bookkeeping, configure, networks, reporters
 from sanyi.model.batches import Claims, Episodes
 from sanyi.model.config import SanyiConfig
 from sanyi.model.costing import Costing
@@ -37,7 +38,19 @@ CAPACITY_MARGIN = 1.08  # spare slots for births and immigrants before arrays mu
 class SanyiModel(mesa.Model):
     """Patients, hospitals, funds and suppliers of one pooling region."""
 
-    def __init__(self, cfg: SanyiConfig | DictConfig) -> None:
+    def __init__(self, cfg: SanyiConfig | DictConfig | None = None, *,
+                 overrides: Sequence[str] = (), **options: Any) -> None:
+        """Build from a config, or from Hydra overrides and keyword options.
+
+        ``SanyiModel(cfg)``; ``SanyiModel(overrides=["payment=ffs"])``; or, as Mesa's
+        SolaraViz passes parameters, ``SanyiModel(payment="ffs", seed=3, population__size=5000)``
+        (a group by name, other keys with ``__`` for dots). Options are composed from
+        ``conf/`` without touching Hydra's global state, so several models can be built at once.
+        """
+        if cfg is None:
+            cfg = configure.compose([*overrides, *configure.overrides_from_options(options)])
+        elif overrides or options:
+            raise TypeError("give either a config or overrides/options, not both")
         cfg = validate(cfg)
         super().__init__(rng=cfg.seed)
         self.cfg = cfg
@@ -53,6 +66,7 @@ class SanyiModel(mesa.Model):
         self._build_hospitals()
         self._build_patients()
         self.funds = AgentSet([EmployeeFund(self, cfg), ResidentFund(self, cfg)], random=self.random)
+        self.datacollector = reporters.collector() if cfg.collect_monthly else None
         self.running = True
         self._start_year()
 
@@ -138,6 +152,9 @@ class SanyiModel(mesa.Model):
 
     # -- one month ------------------------------------------------------------------------
     def step(self) -> None:
+        """One month. After the last month of the end year a step does nothing."""
+        if not self.running:
+            return
         pop, now = self.population, self.now
         before = bookkeeping.opening(self)
         self.funds.do("collect", pop, self.year)
@@ -164,6 +181,8 @@ class SanyiModel(mesa.Model):
         if self.month == 12:
             self.close_year()
         self._advance()
+        if self.datacollector is not None:
+            self.datacollector.collect(self)
 
     def _treat(self, episodes: Episodes) -> Claims:
         """Each hospital treats its own episodes in bulk; claims are kept in person order.

@@ -7,11 +7,9 @@ import logging
 import pandas as pd
 import pytest
 
-from sanyi.experiments.preflight import compose_config
-from sanyi.model import ledger
+from sanyi.model import configure, ledger
 from sanyi.model.config import SanyiConfig
 from sanyi.model.model import SanyiModel
-from sanyi.model.validation import validate
 
 logging.getLogger("MESA").setLevel(logging.WARNING)
 
@@ -20,7 +18,7 @@ def config(*overrides: str, size: int = 5_000, start: int = 2024, end: int = 202
     """A validated config from Hydra overrides (small and short unless told otherwise)."""
     base = [f"population.size={size}", f"population.start_year={start}",
             f"population.end_year={end}", "progress=false"]
-    return validate(compose_config(base + list(overrides)))
+    return configure.compose(base + list(overrides))
 
 
 def run_model(cfg: SanyiConfig) -> SanyiModel:
