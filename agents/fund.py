@@ -1,11 +1,11 @@
 """Insurance funds: the employee fund (UEBMI) and the resident fund (URRBMI).
 
-Each month a fund collects its revenue, pays its share of the month's claims and earns
+Each month a fund collects its revenue, pays hospitals for its members' claims and earns
 interest; each December it closes the year: balance, first deficit, depletion, and the
 optional adjustment rule. When the pooled reserve cannot pay the month's claims, the
-configured rule applies, visibly in the accounts: ``top_up`` books a government top-up as
-revenue; ``benefit_cut`` pays what the reserve allows, shifts the rest to patients, and
-lowers the benefit level for the next year.
+configured depletion rule (``model/policies/solvency.py``) says who pays, visibly in the
+accounts: a government top-up booked as revenue, or a benefit cut shifting the rest to
+patients and lowering the benefit level for the next year.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from sanyi.agents.patients.population import (
 )
 from sanyi.model import inputs
 from sanyi.model.config import BenefitsConfig, EmployeeFinancing, SanyiConfig
+from sanyi.model.policies.solvency import DEPLETION_RULES, ReserveBandRule
 
 EMPLOYEE, RESIDENT = 0, 1
 FUND_NAMES = ("employee", "resident")
@@ -37,7 +38,8 @@ class FundMonth:
     subsidy: float = 0.0
     interest: float = 0.0
     top_up: float = 0.0
-    pooled_paid: float = 0.0
+    pooled_paid: float = 0.0  # item-based claims plus settlements with hospitals
+    settlements: float = 0.0  # of which paid beyond the item-based share (prospective payment)
     account_paid: float = 0.0
     account_outflow: float = 0.0  # balances of members who died or moved away
     shifted_to_patients: float = 0.0  # benefit cut when the reserve ran out
@@ -84,10 +86,17 @@ class Fund(mesa.Agent):
         self.initial_months = self.initial_reserve_months()
         self.opened_this_month = 0.0
         self.cut_this_year = False
+        self.depletion_rule = DEPLETION_RULES[self.benefits_cfg.on_depletion]()
+        self.adjustment = ReserveBandRule(self.benefits_cfg.adjustment)
 
     @property
     def name(self) -> str:
         return FUND_NAMES[self.scheme_index]
+
+    @property
+    def pooled_reserve_or_zero(self) -> float:
+        """The pooled reserve (zero before it opens on the first month's claims)."""
+        return self.pooled_reserve or 0.0
 
     def members(self, pop: PatientPopulation) -> np.ndarray:
         raise NotImplementedError
@@ -107,33 +116,46 @@ class Fund(mesa.Agent):
         if self.pooled_reserve is not None and self.pooled_reserve > 0:
             self.month.interest = self.pooled_reserve * self.benefits_cfg.reserve_interest_rate / 12
 
-    def settle_month(self, nominal_pooled: float, account_paid: float,
-                     account_outflow: float) -> float:
-        """Pay the month's claims; returns the share of the pooled claims actually paid."""
+    def settle_month(self, item_due: float, account_paid: float, account_outflow: float,
+                     settlement_due: float = 0.0) -> float:
+        """Pay the month's claims; returns the share of the item-based payments honoured.
+
+        ``item_due`` is the fund's item-based share of its members' bills, ``settlement_due``
+        what the payment method pays hospitals beyond it (negative: recovered).
+        """
         m = self.month
         if self.pooled_reserve is None:  # opening balance: months of the first month's claims
-            self.pooled_reserve = self.initial_months * nominal_pooled
+            self.pooled_reserve = self.initial_months * (item_due + settlement_due)
             self.opened_this_month = self.pooled_reserve
         available = self.pooled_reserve + m.revenue - m.account_credits
-        paid_share = 1.0
-        if nominal_pooled > available:
-            if self.benefits_cfg.on_depletion == "benefit_cut" and nominal_pooled > 0:
-                paid_share = max(available, 0.0) / nominal_pooled
-                m.shifted_to_patients = nominal_pooled * (1 - paid_share)
-                self.cut_this_year = True
-            # Whatever the claims paid cannot cover, down to a zero reserve, is topped up:
-            # all of it under ``top_up``; under ``benefit_cut`` only personal-account credits
-            # the pooled money could not fund (credits are members' own money).
-            m.top_up = max(nominal_pooled * paid_share - available, 0.0)
-            if self.depletion_year is None:
-                self.depletion_year = self.model.year
-        m.pooled_paid = nominal_pooled * paid_share
+        cover = self.depletion_rule.cover(item_due, settlement_due, available)
+        if cover.top_up > 0 or cover.paid_share < 1.0:
+            self.depletion_year = self.depletion_year or self.model.year
+        self.cut_this_year |= cover.cut
+        m.top_up = cover.top_up
+        m.shifted_to_patients = item_due * (1 - cover.paid_share)
+        m.settlements = settlement_due
+        m.pooled_paid = item_due * cover.paid_share + settlement_due
         m.account_paid = account_paid
         m.account_outflow = account_outflow
         self.pooled_reserve += m.revenue - m.account_credits - m.pooled_paid
         self.year.pooled_revenue += m.pooled_revenue
         self.year.pooled_expenditure += m.pooled_paid
-        return paid_share
+        return cover.paid_share
+
+    def settle_year_end(self, amount: float) -> None:
+        """Pay (or recover, if negative) the payment method's year-end settlements."""
+        m = self.month
+        available = self.pooled_reserve_or_zero + m.revenue - m.account_credits - m.pooled_paid
+        cover = self.depletion_rule.cover(0.0, amount, available)
+        if cover.top_up > 0:
+            self.depletion_year = self.depletion_year or self.model.year
+        m.top_up += cover.top_up
+        m.settlements += amount
+        m.pooled_paid += amount
+        self.pooled_reserve = self.pooled_reserve_or_zero + cover.top_up - amount
+        self.year.pooled_revenue += cover.top_up
+        self.year.pooled_expenditure += amount
 
     # -- yearly -------------------------------------------------------------------------
     def close_year(self, year: int, pooled_reserve: float) -> None:
@@ -148,20 +170,10 @@ class Fund(mesa.Agent):
         months = pooled_reserve / max(self.year.pooled_expenditure / 12, 1e-9)
         if self.cut_this_year:  # benefit_cut: next year's benefits fit the money left
             self.benefit_level *= 1 - self.benefits_cfg.adjustment.step
-        self._adjust(months)
+        self.contribution_level, self.benefit_level = self.adjustment.adjust(
+            self.contribution_level, self.benefit_level, months)
         self.year = FundYear()
         self.cut_this_year = False
-
-    def _adjust(self, reserve_months: float) -> None:
-        adj = self.benefits_cfg.adjustment
-        if not adj.enabled:
-            return
-        direction = (-1 if reserve_months < adj.lower_months else
-                     1 if reserve_months > adj.upper_months else 0)
-        if adj.lever == "contributions":
-            self.contribution_level *= 1 - direction * adj.step
-        else:
-            self.benefit_level *= 1 + direction * adj.step
 
 
 class EmployeeFund(Fund):

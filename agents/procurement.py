@@ -9,7 +9,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from sanyi.agents.supplier import Catalogue
+from sanyi.model.medicines import Catalogue
 from sanyi.model.policies.procurement import ProcurementPolicy
 
 

@@ -11,7 +11,9 @@ and the *setting* (``population``: the region simulated).
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from hydra.core.config_store import ConfigStore
@@ -296,19 +298,26 @@ class BehaviourConfig:
 # ---------------------------------------------------------------------------------------
 
 
+# Each policy family's base config. A variant's class declares its own ``Config`` deriving from
+# its family's (``model/policies/plugin.py``); ``_target_`` names the class.
+
+
 @dataclass
 class PaymentConfig:
+    _target_: str = "sanyi.model.policies.payment.FeeForService"
     name: str = "ffs"
     start_year: int = _checked(2025, "year")  # year the method replaces fee-for-service
 
 
 @dataclass
 class ProcurementConfig:
+    _target_: str = "sanyi.model.policies.procurement.NoProcurement"
     name: str = "none"
 
 
 @dataclass
 class PricingConfig:
+    _target_: str = "sanyi.model.policies.pricing.PriceSchedule"
     name: str = "zero_markup"
     # Markup on drug purchase prices charged by public hospitals: 15 % until the 2017 reform.
     drug_markup_rate: float = between(0.0, 0.0, 1.0)
@@ -377,6 +386,7 @@ class AdjustmentConfig:
 
 @dataclass
 class BenefitsConfig:
+    _target_: str = "sanyi.model.policies.benefits.CurrentBenefits"
     name: str = "current"
     employee: SchemeBenefits = field(
         default_factory=lambda: SchemeBenefits(
@@ -423,17 +433,55 @@ class SanyiConfig:
     population: PopulationConfig = field(default_factory=PopulationConfig)
     scenario: ScenarioConfig = field(default_factory=ScenarioConfig)
     behaviour: BehaviourConfig = field(default_factory=BehaviourConfig)
-    payment: PaymentConfig = field(default_factory=PaymentConfig)
-    procurement: ProcurementConfig = field(default_factory=ProcurementConfig)
-    pricing: PricingConfig = field(default_factory=PricingConfig)
-    benefits: BenefitsConfig = field(default_factory=BenefitsConfig)
+    # Policy levers: a node per family, typed by the class its ``_target_`` names (validation
+    # turns each into that class's ``Config``; see model/policies/plugin.py).
+    payment: Any = field(default_factory=lambda: _defaults(PaymentConfig))
+    procurement: Any = field(default_factory=lambda: _defaults(ProcurementConfig))
+    pricing: Any = field(default_factory=lambda: _defaults(PricingConfig))
+    benefits: Any = field(default_factory=lambda: _defaults(BenefitsConfig))
     progress: bool = True  # show a progress bar
     # Collect monthly charts with Mesa's DataCollector (the dashboard does; batch runs need
     # only the ledger, so they skip the per-month cost).
     collect_monthly: bool = False
 
+    def __post_init__(self) -> None:
+        """Type each policy node by its ``_target_`` class (so ``SanyiConfig()`` works too)."""
+        from sanyi.model.policies.plugin import typed_node
 
+        for family in FAMILIES:
+            setattr(self, family, typed_node(family, getattr(self, family)))
+
+
+FAMILIES: dict[str, type] = {"payment": PaymentConfig, "procurement": ProcurementConfig,
+                              "pricing": PricingConfig, "benefits": BenefitsConfig}
+
+
+def _defaults(config: type) -> dict[str, Any]:
+    """A family's default node as a plain dict (the schema types it at validation)."""
+    return copy.deepcopy(_default_node(config))
+
+
+@cache
+def _default_node(config: type) -> dict[str, Any]:
+    from omegaconf import OmegaConf
+
+    node = OmegaConf.to_container(OmegaConf.structured(config))
+    assert isinstance(node, dict)
+    return node
+
+
+@cache
+def schema_of(config: type) -> Any:
+    """A dataclass's structured OmegaConf schema, made once and read-only (making one is slow)."""
+    from omegaconf import OmegaConf
+
+    schema = OmegaConf.structured(config)
+    OmegaConf.set_readonly(schema, True)
+    return schema
+
+
+@cache
 def register_configs() -> None:
-    """Register the schema so that YAML files are merged onto typed dataclasses."""
+    """Register the schema (once) so that YAML files are merged onto typed dataclasses."""
     cs = ConfigStore.instance()
     cs.store(name="sanyi_schema", node=SanyiConfig)

@@ -20,11 +20,11 @@ import numpy as np
 
 from sanyi.agents.patients.population import FUND_OF_SCHEME, POPCOUNT, RETIREE, PatientPopulation
 from sanyi.model import inputs
-from sanyi.model.batches import ACUTE_VISIT, ADMISSION, CHRONIC_VISIT, Episodes
+from sanyi.model.batches import ACUTE_VISIT, ADMISSION, CHRONIC_VISIT, N_UNIFORMS, Episodes
 from sanyi.model.config import SanyiConfig
-from sanyi.model.costing import Costing
 from sanyi.model.policies.benefits import BenefitPackage
 from sanyi.model.streams import Streams
+from sanyi.model.tariff import Tariff
 
 AGE_BAND_EDGES = np.array([15, 45, 60, 70, 80])  # bands of the care_use rate lists
 REFERENCE_PATIENT_SHARE = 0.3  # demand rates in config hold at this share of the price
@@ -59,7 +59,7 @@ class Sought:
 
     who: np.ndarray
     severity: np.ndarray
-    cause: np.ndarray
+    diagnosis: np.ndarray  # 0 acute illness, 1 + c a complication of chronic condition c
     u_forgo: np.ndarray  # uniform deciding forgone care
     emergency: np.ndarray  # never forgone
 
@@ -68,11 +68,11 @@ class CareSeeking:
     """Turns the population's needs into ``Episodes`` at chosen hospitals."""
 
     def __init__(self, cfg: SanyiConfig, streams: Streams, benefits: BenefitPackage,
-                 costing: Costing, tiers: TierSetting, alliance: np.ndarray) -> None:
+                 tariff: Tariff, tiers: TierSetting, alliance: np.ndarray) -> None:
         self.cfg = cfg
         self.streams = streams
         self.benefits = benefits
-        self.costing = costing
+        self.tariff = tariff
         self.tiers = tiers
         self.alliance = alliance  # (n_primary, 3) hospital index by home facility and tier
         cu = cfg.population.care_use
@@ -150,9 +150,10 @@ class CareSeeking:
         return Episodes(
             person=kept, fund=fund[keep], retiree=pop.scheme[kept] == RETIREE,
             kind=np.full(kept.size, kind, dtype=np.uint8), severity=s.severity[keep].astype(np.int8),
-            cause=s.cause[keep].astype(np.int8), conditions=pop.conditions[kept],
+            diagnosis=s.diagnosis[keep].astype(np.int8), conditions=pop.conditions[kept],
             rural=pop.rural[kept], tier=tier[keep],
             hospital=self.alliance[pop.home[kept], tier[keep]].astype(np.int16),
+            u=np.empty((kept.size, 0), dtype=np.float32),  # drawn for all episodes in ``seek``
         )
 
     # -- the month ------------------------------------------------------------------------
@@ -170,22 +171,28 @@ class CareSeeking:
         admissions = self._admissions(pop, cell, demand_cell, events,
                                       self.streams.admissions.uniforms(n))
         parts = [
-            self._serve(pop, CHRONIC_VISIT, chronic, self.costing.chronic_visit(
+            self._serve(pop, CHRONIC_VISIT, chronic, self.tariff.chronic_visit(
                 pop.conditions[chronic.who], pop.rural[chronic.who]), tally),
-            self._serve(pop, ACUTE_VISIT, acute, self.costing.acute_visit(pop.rural[acute.who]),
+            self._serve(pop, ACUTE_VISIT, acute, self.tariff.acute_visit(pop.rural[acute.who]),
                         tally),
-            self._serve(pop, ADMISSION, admissions, self.costing.admission(
+            self._serve(pop, ADMISSION, admissions, self.tariff.admission(
                 admissions.severity, pop.rural[admissions.who]), tally),
         ]
         adherent = np.zeros(n, dtype=bool)
         adherent[parts[0].person] = True
-        return Episodes.concat(parts), adherent, tally
+        episodes = Episodes.concat(parts)
+        episodes = episodes.take(np.argsort(episodes.person, kind="stable"))  # person order
+        # Every episode's own uniforms for the hospital's decisions (a view into the stream's
+        # buffer, valid for this month).
+        episodes.u = self.streams.treatment.uniforms(len(episodes) * N_UNIFORMS).reshape(
+            len(episodes), N_UNIFORMS)
+        return episodes, adherent, tally
 
     @staticmethod
     def _sought(who: np.ndarray, u: np.ndarray, p: np.ndarray) -> Sought:
         """Persons with u < p; their u / p is a fresh uniform for the forgone decision."""
         return Sought(who=who, severity=np.zeros(who.size, dtype=np.int64),
-                      cause=np.full(who.size, -1, dtype=np.int8), u_forgo=u / p,
+                      diagnosis=np.zeros(who.size, dtype=np.int8), u_forgo=u / p,
                       emergency=np.zeros(who.size, dtype=bool))
 
     def _chronic(self, pop: PatientPopulation, demand_cell: np.ndarray, u: np.ndarray) -> Sought:
@@ -216,7 +223,7 @@ class CareSeeking:
         return Sought(
             who=np.concatenate([acute, complicated]),
             severity=np.concatenate([severity, np.full(complicated.size, 2)]),
-            cause=np.concatenate([np.full(acute.size, -1), cause]),
+            diagnosis=np.concatenate([np.zeros(acute.size, dtype=np.int8), 1 + cause]),
             u_forgo=np.concatenate([u_forgo, np.ones(complicated.size)]),
             emergency=np.r_[np.zeros(acute.size, dtype=bool), np.ones(complicated.size, dtype=bool)],
         )

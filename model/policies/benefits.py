@@ -69,6 +69,10 @@ class BenefitPackage(Protocol):
     def cover(self, claims: Claims, pop: PatientPopulation, level: np.ndarray) -> None:
         """Fill ``claims.in_scope/fund_pay/account_pay/oop``; update the persons' tallies."""
 
+    def shift_to_patients(self, claims: Claims, pop: PatientPopulation, mine: np.ndarray,
+                          share: float) -> None:
+        """A depleted fund pays only part of its share of claims ``mine``: patients pay the rest."""
+
 
 def _by_fund_tier(employee: SchemeBenefits, resident: SchemeBenefits, name: str) -> np.ndarray:
     """(3 funds, 3 tiers) table of a by-tier parameter; the uninsured row is zero."""
@@ -145,6 +149,8 @@ def add_by_person(target: np.ndarray, person: np.ndarray, amount: np.ndarray) ->
 class CurrentBenefits:
     """The benefit rules in force (stylised NHSA rules; levels in ``conf/benefits``)."""
 
+    Config = BenefitsConfig
+
     def __init__(self, cfg: BenefitsConfig) -> None:
         emp, res = cfg.employee, cfg.resident
         self.retirement = RetirementRule(cfg.retirement_delay)
@@ -219,3 +225,11 @@ class CurrentBenefits:
         add_by_person(pop.outpatient_fund_year, person, np.where(outpatient, fund_pay, 0.0))
         add_by_person(pop.account, person, -account_pay)
         add_by_person(pop.oop_year, person, claims.oop)
+
+    def shift_to_patients(self, claims: Claims, pop: PatientPopulation, mine: np.ndarray,
+                          share: float) -> None:
+        moved = np.where(mine, claims.fund_pay * share, 0.0)
+        claims.fund_pay = claims.fund_pay - moved
+        claims.oop = claims.oop + moved
+        add_by_person(pop.fund_year, claims.episodes.person, -moved)
+        add_by_person(pop.oop_year, claims.episodes.person, moved)

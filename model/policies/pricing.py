@@ -14,6 +14,8 @@ from sanyi.model.config import CareUseConfig, PricingConfig
 class PriceSchedule:
     """Prices charged for services (by tier) and drugs (purchase price plus markup)."""
 
+    Config = PricingConfig
+
     def __init__(self, cfg: PricingConfig, care_use: CareUseConfig, cost_growth: float) -> None:
         self.cfg = cfg
         self.markup = cfg.drug_markup_rate
