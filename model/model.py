@@ -176,8 +176,10 @@ class SanyiModel(mesa.Model):
                                     self.streams.chronic_care.uniforms(pop.capacity))
         update_hrql(pop, now)
         if self.month == 12:
-            self.close_year(rec)
+            self._settle_year_end(rec)
         self._close_record(rec)
+        if self.month == 12:
+            self.close_year()
         self._advance()
         if self.datacollector is not None:
             self.datacollector.collect(self)
@@ -273,14 +275,17 @@ class SanyiModel(mesa.Model):
         purchases = np.stack([h.purchases for h in self.hospital_list])
         return networks.supply_contracts(purchases, self.maker_of_product, len(self.suppliers))
 
-    def close_year(self, rec: MonthRecord) -> None:
-        """December: year-end settlements, funds close their books, tallies reset, adaptation."""
+    def _settle_year_end(self, rec: MonthRecord) -> None:
+        """December: the payment method's year-end settlements, booked as their own flow."""
         settlements = self.payment.year_end(self.year, len(self.hospital_list))
         for fund, amounts in zip(self.funds, settlements, strict=True):
             fund.settle_year_end(float(amounts.sum()))
         for hospital, amount in zip(self.hospital_list, settlements.sum(axis=0), strict=True):
             hospital.receive(float(amount))
         rec.year_end_settlements = float(settlements.sum())
+
+    def close_year(self) -> None:
+        """December, after booking: funds close their books, tallies reset, adaptation."""
         for fund in self.funds:
             fund.close_year(self.year, fund.pooled_reserve_or_zero)
         pop = self.population
