@@ -89,15 +89,21 @@ class Hospital(mesa.Agent):
         super().__init__(model)
         self.index = index
         self.tier = tier
-        self.beds = beds  # simulated scale
         self.quality = quality
-        self.fixed_cost_month = beds * fixed_cost_per_bed_month
+        self.fixed_cost_per_bed_month = fixed_cost_per_bed_month
+        self.set_beds(beds)
         self.rule = rule
         self.decisions = rule.decide(self)
         self.purchases = np.zeros(model.catalogue.n_products)  # units this month
         self.reset_month()
 
+    def set_beds(self, beds: float) -> None:
+        """Beds of the year (simulated scale); fixed costs follow them."""
+        self.beds = beds
+        self.fixed_cost_month = beds * self.fixed_cost_per_bed_month
+
     def reset_month(self) -> None:
+        self.bed_days_month = 0.0
         self.revenue_month = 0.0
         self.cost_month = 0.0
         self.drug_purchase_month = 0.0
@@ -149,6 +155,7 @@ class Hospital(mesa.Agent):
         self.occupancy_month = demand / max(self.beds * DAYS_PER_MONTH, 1e-9)
         if demand > capacity > 0:
             los *= capacity / demand
+        self.bed_days_month += float(los.sum())
         return los
 
     def _drug_needs(self, episodes: Episodes, los: np.ndarray, tariff: Tariff,
@@ -212,6 +219,10 @@ class Hospital(mesa.Agent):
 
     def close_month(self) -> None:
         self.cost_month += self.fixed_cost_month
+
+    @property
+    def bed_capacity_month(self) -> float:
+        return self.beds * DAYS_PER_MONTH
 
     @property
     def surplus_month(self) -> float:

@@ -15,7 +15,7 @@ import numpy as np
 from sanyi.agents.fund import FundMonth
 from sanyi.agents.patients.care import DemandTally
 from sanyi.agents.patients.population import FUND_OF_SCHEME, RETIREE, WORKER, PatientPopulation
-from sanyi.model.batches import ACUTE_VISIT, ADMISSION, CHRONIC_VISIT, PRIMARY, Claims
+from sanyi.model.batches import ACUTE_VISIT, ADMISSION, CHRONIC_VISIT, PRIMARY, TIER_NAMES, Claims
 from sanyi.model.ledger import Ledger
 
 RELATIVE_TOLERANCE = 1e-9
@@ -68,6 +68,10 @@ class MonthRecord:
     base_price: np.ndarray = field(default_factory=lambda: np.zeros(0))
     winners: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     year_end_settlements: float = 0.0
+    hospital_tier: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    hospital_bed_days: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    hospital_bed_capacity: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    cpi_index: float = 1.0  # consumer prices relative to the start year
 
 
 # -- booking ------------------------------------------------------------------------------
@@ -82,7 +86,9 @@ def book(ledger: Ledger, rec: MonthRecord, pop: PatientPopulation, now: int,
     if december:
         hit = pop.alive & (pop.oop_year > CATASTROPHIC_SHARE_OF_INCOME * pop.income)
         ledger.book(i, "catastrophic", np.bincount(FUND_OF_SCHEME[pop.scheme[hit]], minlength=3))
-    _book_funds(ledger, i, rec.funds, counts["persons"])
+        for name, values in _count_cascade(pop, now).items():
+            ledger.book(i, name, values)
+    _book_funds(ledger, i, rec.funds, counts["persons"], rec.cpi_index)
     _book_claims(ledger, i, rec.claims, pop)
     _book_market(ledger, rec)
     ledger.book(i, "sought", rec.demand.sought)
@@ -108,7 +114,7 @@ def _count_persons(pop: PatientPopulation, now: int) -> dict[str, np.ndarray]:
     key += (age_m >= 65 * 12) * np.int16(2)
     chronic = pop.conditions > 0
     key += chronic * np.int16(4)
-    key += (chronic & pop.controlled) * np.int16(8)
+    key += (chronic & (pop.controlled == pop.conditions)) * np.int16(8)
     cells = np.bincount(key, weights=pop.alive, minlength=_N_SCHEMES * 16)
 
     def groups(mask: np.ndarray) -> np.ndarray:
@@ -124,17 +130,43 @@ def _count_persons(pop: PatientPopulation, now: int) -> dict[str, np.ndarray]:
     return counts
 
 
-def _book_funds(ledger: Ledger, i: int, funds: list[FundState], persons: np.ndarray) -> None:
+_HYPERTENSION, _DIABETES, _COPD = 1, 2, 4  # condition bits
+
+
+def _count_cascade(pop: PatientPopulation, now: int) -> dict[str, np.ndarray]:
+    """December counts of adult prevalence and of the hypertension and diabetes cascades."""
+    age = pop.age_years(now)
+    group = FUND_OF_SCHEME[pop.scheme]
+
+    def count(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(group[mask], minlength=3).astype(float)
+
+    adult = pop.alive & (age >= 18)
+    counts = {"adults": count(adult), "adults_40plus": count(pop.alive & (age >= 40)),
+              "copd_40plus": count(pop.alive & (age >= 40) & (pop.conditions & _COPD > 0))}
+    for name, bit in (("hypertension", _HYPERTENSION), ("diabetes", _DIABETES)):
+        has = adult & (pop.conditions & bit > 0)
+        counts[name] = count(has)
+        for stage in ("aware", "treated", "controlled"):
+            counts[f"{name}_{stage}"] = count(has & (getattr(pop, stage) & bit > 0))
+    return counts
+
+
+def _book_funds(ledger: Ledger, i: int, funds: list[FundState], persons: np.ndarray,
+                cpi_index: float) -> None:
     def put(name: str, values: list[float]) -> None:
         ledger.book(i, name, [*values, 0.0])
 
     m = [f.flows for f in funds]
     put("revenue", [x.revenue for x in m])
     put("expenditure", [x.expenditure for x in m])
+    put("expenditure_real", [x.expenditure / cpi_index for x in m])
+    put("pooled_expenditure_real", [x.pooled_outflow / cpi_index for x in m])
     put("pooled_revenue", [x.pooled_revenue for x in m])
-    put("pooled_expenditure", [x.pooled_paid for x in m])
+    put("pooled_expenditure", [x.pooled_outflow for x in m])
+    put("pooled_shortfall", [x.pooled_outflow - x.pooled_revenue + x.top_up for x in m])
     put("account_credits", [x.account_credits for x in m])
-    put("account_spending", [x.account_paid + x.account_outflow for x in m])
+    put("account_spending", [x.account_paid + x.account_outflow + x.account_pharmacy for x in m])
     put("top_up", [x.top_up for x in m])
     put("shifted_to_patients", [x.shifted_to_patients for x in m])
     put("pooled_reserve", [f.pooled_reserve for f in funds])
@@ -170,6 +202,13 @@ def _book_claims(ledger: Ledger, i: int, claims: Claims, pop: PatientPopulation)
     put("visits", outpatient.astype(float))
     put("visits_primary", (outpatient & (e.tier == PRIMARY)).astype(float))
     put("upcoded", (inpatient & (claims.coded_severity > e.severity)).astype(float))
+    for t, name in enumerate(TIER_NAMES):
+        at_tier = inpatient & (e.tier == t)
+        put(f"admissions_{name}", at_tier.astype(float))
+        put(f"inpatient_charges_{name}", np.where(at_tier, total, 0.0))
+    put("inpatient_drug_charges", np.where(inpatient, claims.drug_charge, 0.0))
+    put("outpatient_charges", np.where(outpatient, total, 0.0))
+    put("outpatient_drug_charges", np.where(outpatient, claims.drug_charge, 0.0))
 
 
 def _book_market(ledger: Ledger, rec: MonthRecord) -> None:
@@ -183,6 +222,10 @@ def _book_market(ledger: Ledger, rec: MonthRecord) -> None:
     ledger.book(i, "winner_units", float(units[rec.winners].sum()))
     ledger.book(i, "hhi_weighted", float((shares**2).sum()) * n_units)
     ledger.book(i, "hospital_costs", float(rec.hospital_costs.sum()))
+    for t, name in enumerate(TIER_NAMES):
+        at_tier = rec.hospital_tier == t
+        ledger.book(i, f"bed_days_{name}", float(rec.hospital_bed_days[at_tier].sum()))
+        ledger.book(i, f"bed_capacity_{name}", float(rec.hospital_bed_capacity[at_tier].sum()))
 
 
 # -- checking -----------------------------------------------------------------------------

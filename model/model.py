@@ -18,18 +18,20 @@ from omegaconf import DictConfig
 from sanyi.agents.fund import EmployeeFund, ResidentFund
 from sanyi.agents.hospital import FixedDecisions, Hospital
 from sanyi.agents.patients.care import CareSeeking, TierSetting
-from sanyi.agents.patients.demography import Demography
+from sanyi.agents.patients.cascade import CareCascade
+from sanyi.agents.patients.demography import Demography, wage_index
 from sanyi.agents.patients.disease import ChronicDisease, update_hrql
 from sanyi.agents.patients.population import PatientPopulation, month_index
 from sanyi.agents.procurement import ProcurementAgency
 from sanyi.agents.supplier import Supplier
-from sanyi.model import bookkeeping, configure, networks, reporters
+from sanyi.model import bookkeeping, configure, inputs, networks, reporters
 from sanyi.model.batches import Claims, Episodes
 from sanyi.model.bookkeeping import FundState, MonthRecord
 from sanyi.model.config import SanyiConfig
 from sanyi.model.ledger import Ledger
 from sanyi.model.medicines import Catalogue
 from sanyi.model.policies import plugin
+from sanyi.model.policies.financing import uninsured_share
 from sanyi.model.streams import Streams
 from sanyi.model.tariff import Tariff
 from sanyi.model.validation import validate
@@ -68,7 +70,9 @@ class SanyiModel(mesa.Model):
         self._build_medicines()
         self._build_hospitals()
         self._build_patients()
-        self.funds = AgentSet([EmployeeFund(self, cfg), ResidentFund(self, cfg)], random=self.random)
+        self.employee_fund, self.resident_fund = EmployeeFund(self, cfg), ResidentFund(self, cfg)
+        self.funds = AgentSet([self.employee_fund, self.resident_fund], random=self.random)
+        self.start_burden = self._premium_burden(pop_cfg.start_year)
         self.datacollector = reporters.collector() if cfg.collect_monthly else None
         self.running = True
         self._start_year()
@@ -76,9 +80,8 @@ class SanyiModel(mesa.Model):
     # -- construction ---------------------------------------------------------------------
     def _build_policies(self) -> None:
         cfg = self.cfg
-        self.benefits = plugin.build(cfg.benefits)
-        self.prices = plugin.build(cfg.pricing, cfg.population.care_use,
-                                   cfg.scenario.technology_cost_growth_per_year)
+        self.benefits = plugin.build(cfg.benefits, self._benefit_amount_index)
+        self.prices = plugin.build(cfg.pricing, cfg.population.care_use, cfg.scenario)
         self.payment = plugin.build(cfg.payment)
 
     def _build_medicines(self) -> None:
@@ -92,7 +95,8 @@ class SanyiModel(mesa.Model):
             [Supplier(self, m, np.flatnonzero(self.maker_of_product == k),
                       capacity[self.maker_of_product == k]) for k, m in enumerate(makers)],
             random=self.random)
-        self.base_price = self.catalogue.list_price.copy()
+        self.base_price = self.catalogue.list_price * self.prices.drug_list_index(
+            self.cfg.population.start_year)  # the drug price index's base: start-year prices
         self.tariff = Tariff(self.prices, self.catalogue, self.cfg.population.care_use,
                              self.cfg.pricing,
                              np.array(self.cfg.behaviour.hospital.originator_share.as_tuple()))
@@ -103,12 +107,12 @@ class SanyiModel(mesa.Model):
         rule = FixedDecisions(cfg.behaviour.hospital)
         hospitals, tiers = [], []
         for tier, tc in enumerate((tiers_cfg.primary, tiers_cfg.secondary, tiers_cfg.tertiary)):
-            beds = tc.beds_per_1000 * cfg.population.size / 1000 / tc.count
             for _ in range(tc.count):
-                hospitals.append(Hospital(self, len(hospitals), tier, beds, tc.quality,
+                hospitals.append(Hospital(self, len(hospitals), tier, 0.0, tc.quality,
                                           tc.fixed_cost_per_bed_month_yuan, rule))
                 tiers.append(tier)
         self.hospital_list = hospitals
+        self.hospital_tier = np.array(tiers)
         self.hospitals = AgentSet(hospitals, random=self.random)
         self.alliances = networks.medical_alliances(tiers)
         self.alliance_table = networks.referral_table(self.alliances)
@@ -126,6 +130,7 @@ class SanyiModel(mesa.Model):
                                      len(self.alliance_table))
         self.demography.populate(self.population, size)
         self.disease = ChronicDisease(self.streams)
+        self.cascade = CareCascade(cfg.behaviour.cascade, self.streams)
         self.care = CareSeeking(cfg, self.streams, self.benefits, self.tariff, self.tier_setting,
                                 self.alliance_table)
 
@@ -146,10 +151,45 @@ class SanyiModel(mesa.Model):
         self.disease.start_year(self.year, sc.mortality_improvement_per_year,
                                 (1 + sc.chronic_incidence_trend_per_year)
                                 ** (self.year - self.cfg.population.start_year))
+        if self.year > self.cfg.population.start_year:
+            self._renew_coverage()
+        self._set_beds()
         self.prices.start_year(self.year)
-        self.purchase_price = self.agency.start_year(self.year)
+        self.benefits.start_year(self.year)
+        self.purchase_price = self.agency.start_year(self.year,
+                                                     self.prices.drug_list_index(self.year))
         self.tariff.refresh(self.purchase_price)
         self.care.start_year(self.year)
+        self.cpi_index = inputs.growth_index(sc.cpi_path(), self.year,
+                                             self.cfg.population.start_year)
+
+    def _benefit_amount_index(self, year: int) -> float:
+        """How yuan amounts of the benefit rules move: with wages, unless frozen."""
+        return wage_index(self.cfg, year) if self.cfg.benefits.index_amounts_to_wages else 1.0
+
+    def _set_beds(self) -> None:
+        """Beds of the year: each tier's reference beds scaled by the national path."""
+        h = self.cfg.population.hospitals
+        path = {int(y): v for y, v in h.beds_per_1000_by_year.items()}
+        last = max(path)
+        total = inputs.interpolate_by_year(path, min(self.year, last)) * (
+            1 + self.cfg.scenario.bed_growth_per_year) ** max(self.year - last, 0)
+        scale = total / inputs.interpolate_by_year(path, h.beds_reference_year)
+        persons = self.cfg.population.size / 1000
+        for hospital in self.hospital_list:
+            tier = (h.primary, h.secondary, h.tertiary)[hospital.tier]
+            hospital.set_beds(tier.beds_per_1000 * scale * persons / tier.count)
+
+    def _premium_burden(self, year: int) -> float:
+        """The resident contribution relative to incomes (the wage index) in ``year``."""
+        individual, _ = self.resident_fund.financing.minimum(year)
+        return individual / wage_index(self.cfg, year)
+
+    def _renew_coverage(self) -> None:
+        pop_cfg = self.cfg.population
+        share = uninsured_share(pop_cfg.uninsured_share, pop_cfg.coverage_premium_elasticity,
+                                self._premium_burden(self.year), self.start_burden)
+        self.demography.renew_coverage(self.population, self.now, share)
 
     # -- one month ------------------------------------------------------------------------
     def step(self) -> None:
@@ -158,7 +198,7 @@ class SanyiModel(mesa.Model):
             return
         pop, now = self.population, self.now
         rec = self._open_record()
-        self.funds.do("collect", pop, self.year)
+        self.funds.do("collect", pop, self.year, self.demography.births_per_month)
         who, cause, dies = self.disease.complications(pop)
         self.disease.onset_of_conditions(pop, now)
         episodes, adherent, rec.demand = self.care.seek(pop, now, (who, cause),
@@ -171,9 +211,9 @@ class SanyiModel(mesa.Model):
         self._buy_medicines(rec)
         self._leave(deaths, emigrants, rec)
         self._arrive(now, rec)
-        self.disease.update_control(pop, adherent, self.cfg.behaviour.control_gain_per_month,
-                                    self.cfg.behaviour.control_loss_per_month,
-                                    self.streams.chronic_care.uniforms(pop.capacity))
+        self.cascade.diagnose(pop, episodes.person)
+        self.cascade.initiate(pop)
+        self.cascade.follow_up(pop, adherent, self.streams.chronic_care.uniforms(pop.capacity))
         update_hrql(pop, now)
         if self.month == 12:
             self._settle_year_end(rec)
@@ -263,6 +303,13 @@ class SanyiModel(mesa.Model):
         rec.hospital_costs = np.array([h.cost_month for h in self.hospital_list])
         rec.hospital_drug_purchases = np.array([h.drug_purchase_month
                                                 for h in self.hospital_list])
+        rec.hospital_tier = self.hospital_tier
+        rec.hospital_bed_days = np.array([h.bed_days_month for h in self.hospital_list])
+        rec.hospital_bed_capacity = np.array([h.bed_capacity_month for h in self.hospital_list])
+        used = np.bincount(self.hospital_tier, rec.hospital_bed_days, minlength=3)
+        available = np.bincount(self.hospital_tier, rec.hospital_bed_capacity, minlength=3)
+        self.tier_setting.occupancy[:] = used / np.maximum(available, 1e-9)
+        rec.cpi_index = self.cpi_index
         rec.funds = [FundState(f.month, f.pooled_reserve_or_zero,
                                f.account_balance(self.population), f.benefit_level, opening,
                                f.opened_this_month)
@@ -288,10 +335,7 @@ class SanyiModel(mesa.Model):
         """December, after booking: funds close their books, tallies reset, adaptation."""
         for fund in self.funds:
             fund.close_year(self.year, fund.pooled_reserve_or_zero)
-        pop = self.population
-        pop.oop_year[:] = 0.0
-        pop.fund_year[:] = 0.0
-        pop.outpatient_fund_year[:] = 0.0
+        self.population.reset_tallies()
         self.hospitals.do("adapt")
         self.suppliers.do("close_year")
 

@@ -62,7 +62,7 @@ class Tariff:
         p = self.prices
         visit = p.visit[tier] * np.where(kind == ACUTE_VISIT, intensity, 1.0)
         stay = los * p.bed_day[tier] + p.procedure[tier] * self.severity_cost[severity] * intensity
-        return np.where(kind == ADMISSION, stay, visit) * p.local_factor(rural)
+        return np.where(kind == ADMISSION, stay, visit) * p.local_factor(rural, tier)
 
     def acute_drug_units(self, kind: np.ndarray, los: np.ndarray) -> np.ndarray:
         """Defined daily doses of the acute class: per bed-day for stays, per acute visit."""
