@@ -153,10 +153,14 @@ def _fail(message: str, code: int) -> NoReturn:
 
 
 def main() -> None:
-    """Console script: check a single run's config and folder, then hand over to Hydra."""
+    """Console script: answer --version, check a single run's config and folder, hand over to Hydra."""
+    argv = sys.argv[1:]
+    if "--version" in argv or "-V" in argv:
+        print(f"sanyi {__version__}")
+        return
     register_configs()
     try:
-        preflight.check(sys.argv[1:])
+        preflight.check(argv)
         hydra_entry()
     except ConfigError as err:
         _fail(str(err), EXIT_BAD_INPUT)
