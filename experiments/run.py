@@ -17,9 +17,10 @@ from typing import Any, NoReturn
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
+from hydra.core.plugins import Plugins
 from hydra.types import RunMode
 from omegaconf import DictConfig
-from sanyi.experiments import folders, preflight
+from sanyi.experiments import folders, preflight, sweeper
 from sanyi.experiments.report import kpi_table, progress_bar
 from sanyi.experiments.resources import check_memory
 from sanyi.model import metrics, outputs
@@ -27,6 +28,7 @@ from sanyi.model.config import ConfigError, SanyiConfig, register_configs
 from sanyi.model.model import SanyiModel
 from sanyi.model.validation import validate
 
+from hydra_plugins.sanyi_sweeper.sanyi_sweeper import SanyiSweeper
 from sanyi import __version__
 
 log = logging.getLogger(__name__)
@@ -159,13 +161,17 @@ def main() -> None:
         print(f"sanyi {__version__}")
         return
     register_configs()
+    Plugins.instance().register(SanyiSweeper)  # editable installs hide it from Hydra's scan
     try:
         preflight.check(argv)
+        sweeper.LAST = None
         hydra_entry()
     except ConfigError as err:
         _fail(str(err), EXIT_BAD_INPUT)
     except KeyboardInterrupt:
         _fail("interrupted outside a run; nothing partial was written", EXIT_INTERRUPTED)
+    if sweeper.LAST is not None and sweeper.LAST.exit_code:
+        sys.exit(sweeper.LAST.exit_code)
 
 
 if __name__ == "__main__":

@@ -428,6 +428,8 @@ class SanyiConfig:
     pricing: PricingConfig = field(default_factory=PricingConfig)
     benefits: BenefitsConfig = field(default_factory=BenefitsConfig)
     progress: bool = True  # show a progress bar
+    # Sweeps: skip jobs of the same hydra.sweep.dir whose outputs are complete; rerun the rest.
+    resume: bool = False
 
 
 def register_configs() -> None:
