@@ -1,7 +1,9 @@
 """``sanyi-run``: one run (or a Hydra sweep) of the model.
 
 The Hydra entry point is thin: it hands the composed config to :func:`run`, a plain function
-that tests call directly. A bad config stops the run before the first step with one line.
+that tests call directly. A user error (a bad config, a run too large for memory, an output
+folder that cannot be written or already holds outputs, Ctrl-C) ends the run with one line
+on stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -11,47 +13,97 @@ import sys
 import time
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
+from hydra.core.plugins import Plugins
 from hydra.types import RunMode
 from omegaconf import DictConfig
 
+from hydra_plugins.sanyi_sweeper.sanyi_sweeper import SanyiSweeper
 from sanyi import __version__
-from sanyi.experiments import preflight
+from sanyi.experiments import folders, preflight, sweeper
 from sanyi.experiments.report import kpi_table, progress_bar
+from sanyi.experiments.resources import check_memory
 from sanyi.model import ledger, outputs
 from sanyi.model.config import ConfigError, SanyiConfig, register_configs
+from sanyi.model.configure import CONF_DIR
 from sanyi.model.model import SanyiModel
 from sanyi.model.validation import validate
 
 log = logging.getLogger(__name__)
+# At import, so that every process resolving a folder name knows ${pid:} (the parent before
+# Hydra starts, and the workers of remote launchers, which import this module to run a job).
+folders.register_resolvers()
+
+EXIT_BAD_INPUT, EXIT_INTERRUPTED = 2, 130
+
+
+class RunInterrupted(Exception):
+    """Ctrl-C during a run; the message says where it stopped."""
 
 
 def run(cfg: DictConfig | SanyiConfig, output_dir: str | Path,
         overrides: list[str] | None = None, show_progress: bool = False) -> dict[str, Any]:
-    """Run the model for a composed config and write its outputs under ``output_dir``."""
+    """Run the model for a composed config and write its outputs under ``output_dir``.
+
+    Outputs are written only at the end and all together, so an interrupted run leaves no
+    partial outputs; a folder that already holds a run's outputs is refused (``OutputsExist``).
+    """
     typed = validate(cfg)
+    check_memory(typed)
+    out = Path(output_dir)
+    folders.refuse_if_holds_outputs(out)
+    (out / folders.ERROR).unlink(missing_ok=True)  # a failed sweep job run again starts clean
     logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
     started = time.perf_counter()
-    model = SanyiModel(typed)
+    model: SanyiModel | None = None
+    try:
+        model = SanyiModel(typed)
+        _simulate(model, typed, show_progress)
+        annual = ledger.annual_table(model.ledger, model.months, model.scale)
+        monthly = ledger.monthly_table(model.ledger, model.months, model.scale)
+        summary = ledger.summarize(annual) | {
+            "seed": typed.seed,
+            "overrides": list(overrides or []),
+            "sanyi_version": __version__,
+            "wall_seconds": round(time.perf_counter() - started, 3),
+        }
+        _write_all_or_nothing(out, annual, monthly, summary)
+    except KeyboardInterrupt:
+        raise RunInterrupted(f"interrupted {_where(model)}; nothing was written to {out}") from None
+    return summary
+
+
+def _simulate(model: SanyiModel, cfg: SanyiConfig, show_progress: bool) -> None:
+    pop = cfg.population  # announced with the bar (a sweep's jobs stay quiet)
+    log.log(logging.INFO if show_progress else logging.DEBUG,
+            "simulating %s persons from %d-01 to %d-12 (%d months)", f"{pop.size:,}",
+            pop.start_year, pop.end_year, model.n_months)
     if show_progress:
-        with progress_bar(model.n_months, label=_label(typed)) as advance:
+        with progress_bar(model.n_months, label=_label(cfg)) as advance:
             model.run(advance)
     else:
         model.run()
-    annual = ledger.annual_table(model.ledger, model.months, model.scale)
-    monthly = ledger.monthly_table(model.ledger, model.months, model.scale)
-    summary = ledger.summarize(annual)
-    summary |= {
-        "seed": typed.seed,
-        "overrides": list(overrides or []),
-        "sanyi_version": __version__,
-        "wall_seconds": round(time.perf_counter() - started, 3),
-    }
-    outputs.write_run(Path(output_dir), annual, monthly, summary)
-    return summary
+
+
+def _where(model: SanyiModel | None) -> str:
+    if model is None:
+        return "while building the model"
+    if model.running:
+        return f"in {model.year}-{model.month:02d}"
+    return "after the last month, while writing the outputs"
+
+
+def _write_all_or_nothing(out: Path, annual: Any, monthly: Any, summary: dict[str, Any]) -> None:
+    """Each file is atomic; this makes the set atomic too (a failure removes the ones written)."""
+    try:
+        outputs.write_run(out, annual, monthly, summary)
+    except BaseException:
+        for name in folders.OUTPUTS:
+            (out / name).unlink(missing_ok=True)
+        raise
 
 
 def _label(cfg: SanyiConfig) -> str:
@@ -59,45 +111,68 @@ def _label(cfg: SanyiConfig) -> str:
             f"{cfg.scenario.name}/{cfg.payment.name}")
 
 
-@hydra.main(version_base="1.3", config_path=str(preflight.CONF_DIR), config_name="config")
+@hydra.main(version_base="1.3", config_path=str(CONF_DIR), config_name="config")
 def hydra_entry(cfg: DictConfig) -> dict[str, Any] | None:
     hc = HydraConfig.get()
     out = Path(hc.runtime.output_dir)
     overrides = list(hc.overrides.task)
-    single = hc.mode == RunMode.RUN
+    if hc.mode == RunMode.RUN:
+        return _single_run(cfg, out, overrides)
+    _sweep_job(cfg, out, overrides)
+    return None  # the parent of a sweep keeps nothing per job: the folders hold the results
+
+
+def _single_run(cfg: DictConfig, out: Path, overrides: list[str]) -> dict[str, Any]:
     try:
-        summary = run(cfg, out, overrides, show_progress=single and bool(cfg.get("progress")))
+        summary = run(cfg, out, overrides, show_progress=bool(cfg.get("progress")))
     except ConfigError as err:
-        if single:
-            print(f"sanyi-run: {err}", file=sys.stderr)
-            sys.exit(2)
-        _record_failure(out, err)
-        return None
-    except Exception as err:  # a failed run in a sweep must not lose the others
-        if single:
-            raise
-        _record_failure(out, err)
-        return None
-    if single:
-        kpi_table(summary, out)
+        _fail(str(err), EXIT_BAD_INPUT)
+    except RunInterrupted as err:
+        _fail(str(err), EXIT_INTERRUPTED)
+    kpi_table(summary, out)
     return summary
+
+
+def _sweep_job(cfg: DictConfig, out: Path, overrides: list[str]) -> None:
+    try:
+        run(cfg, out, overrides)
+    except folders.OutputsExist as err:  # another run's outputs: leave its folder as it is
+        log.error("%s", err)
+    except RunInterrupted as err:  # stopped, not failed: resume=true runs it again
+        log.error("%s", err)
+    except Exception as err:  # a failed run in a sweep must not lose the others
+        _record_failure(out, err)
 
 
 def _record_failure(out: Path, err: BaseException) -> None:
     log.error("run failed: %s", err)
     text = "".join(traceback.format_exception(err))
-    outputs.write_json({"error": str(err), "traceback": text}, out / "error.json")
+    outputs.write_json({"error": str(err), "traceback": text}, out / folders.ERROR)
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    print(f"sanyi-run: {message}", file=sys.stderr)
+    sys.exit(code)
 
 
 def main() -> None:
-    """Console script: check the command-line config once, then hand over to Hydra."""
+    """Console script: answer --version, check a single run's config and folder, hand over to Hydra."""
+    argv = sys.argv[1:]
+    if "--version" in argv or "-V" in argv:
+        print(f"sanyi {__version__}")
+        return
     register_configs()
+    Plugins.instance().register(SanyiSweeper)  # editable installs hide it from Hydra's scan
     try:
-        preflight.check(sys.argv[1:])
+        preflight.check(argv)
+        sweeper.LAST = None
+        hydra_entry()
     except ConfigError as err:
-        print(f"sanyi-run: {err}", file=sys.stderr)
-        sys.exit(2)
-    hydra_entry()
+        _fail(str(err), EXIT_BAD_INPUT)
+    except KeyboardInterrupt:
+        _fail("interrupted outside a run; nothing partial was written", EXIT_INTERRUPTED)
+    if sweeper.LAST is not None and sweeper.LAST.exit_code:
+        sys.exit(sweeper.LAST.exit_code)
 
 
 if __name__ == "__main__":

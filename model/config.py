@@ -598,6 +598,8 @@ class SanyiConfig:
     # Collect monthly charts with Mesa's DataCollector (the dashboard does; batch runs need
     # only the ledger, so they skip the per-month cost).
     collect_monthly: bool = False
+    # Sweeps: skip jobs of the same hydra.sweep.dir whose outputs are complete; rerun the rest.
+    resume: bool = False
 
     def __post_init__(self) -> None:
         """Type each policy node by its ``_target_`` class (so ``SanyiConfig()`` works too)."""

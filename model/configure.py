@@ -28,9 +28,10 @@ from omegaconf import DictConfig, OmegaConf
 from sanyi.model.config import ConfigError, SanyiConfig, register_configs
 from sanyi.model.validation import describe_schema_error, validate
 
+# The Hydra groups are installed with the package (``sanyi.conf``): runs work from any folder.
 CONF_DIR = Path(str(resources.files("sanyi.conf")))
 GROUPS = ("population", "scenario", "behaviour", "payment", "procurement", "pricing",
-          "benefits")
+          "benefits", "experiment")
 _LOCK = threading.Lock()  # Hydra's plugin registry is a process-wide singleton
 
 
@@ -50,8 +51,13 @@ def overrides_from_options(choices: Mapping[str, Any]) -> list[str]:
     return out
 
 
-def compose_dict(overrides: Sequence[str] = (), conf_dir: Path = CONF_DIR) -> DictConfig:
-    """The composed Hydra config (``hydra`` node removed), raising ``ConfigError`` in one line."""
+def compose_dict(overrides: Sequence[str] = (), conf_dir: Path = CONF_DIR,
+                 with_hydra: bool = False) -> DictConfig:
+    """The composed Hydra config, raising ``ConfigError`` in one line.
+
+    ``with_hydra`` keeps Hydra's own node (``hydra.run.dir`` ...) and accepts ``hydra.``
+    overrides; otherwise the node is dropped.
+    """
     register_configs()
     _check_group_choices(overrides, conf_dir)
     loader = ConfigLoaderImpl(config_search_path=create_config_search_path(str(conf_dir)))
@@ -62,11 +68,13 @@ def compose_dict(overrides: Sequence[str] = (), conf_dir: Path = CONF_DIR) -> Di
     except ConfigError:
         raise
     except Exception as exc:
-        raise ConfigError("invalid config: " + _one_line(exc)) from None
-    with_hydra = OmegaConf.to_container(cfg, resolve=False)
-    assert isinstance(with_hydra, dict)
-    with_hydra.pop("hydra", None)
-    return OmegaConf.create(with_hydra)
+        raise ConfigError("invalid config: " + one_line(exc)) from None
+    if with_hydra:
+        return cfg
+    plain = OmegaConf.to_container(cfg, resolve=False)
+    assert isinstance(plain, dict)
+    plain.pop("hydra", None)
+    return OmegaConf.create(plain)
 
 
 def compose(overrides: Sequence[str] = (), conf_dir: Path = CONF_DIR) -> SanyiConfig:
@@ -84,7 +92,7 @@ def _check_group_choices(overrides: Sequence[str], conf_dir: Path) -> None:
                               + ", ".join(options(key, conf_dir)))
 
 
-def _one_line(exc: BaseException) -> str:
+def one_line(exc: BaseException) -> str:
     """Hydra's message plus its cause, which names the key and says what was wrong."""
     cause = exc.__cause__
     if cause is not None and getattr(cause, "full_key", None):

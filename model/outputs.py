@@ -2,14 +2,15 @@
 
 Each file is written to a temporary name in the same directory and renamed into place
 (``os.replace`` is atomic on POSIX), so a run killed mid-write leaves either the old file or
-none, never a truncated one.
+none, never a truncated one. Files get the user's umask like any other file they write
+(``tempfile.mkstemp`` would make them 0600, unreadable by colleagues on a shared machine).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import tempfile
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,13 +22,14 @@ ANNUAL, MONTHLY, SUMMARY = "annual.parquet", "monthly.parquet", "summary.json"
 
 def _atomic(path: Path, write: Callable[[Path], None]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
+    tmp = path.parent / f".{path.name}.{uuid.uuid4().hex}.tmp"
+    # O_EXCL: never write through a name someone else holds; mode 0o666 less the umask.
+    os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
     try:
-        write(Path(tmp))
+        write(tmp)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 

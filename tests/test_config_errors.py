@@ -1,7 +1,7 @@
 """A bad config stops a run at start with one line naming the key, the value and what is allowed.
 
 The same overrides a user types after ``sanyi-run`` are composed with
-``experiments.preflight.compose_config`` and checked with ``model.config.validate``; the
+``sanyi.model.configure.compose_dict`` and checked with ``model.config.validate``; the
 console entry itself is run as a subprocess to see what the user sees.
 """
 
@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from omegaconf import OmegaConf
 
-from sanyi.experiments.preflight import compose_config
 from sanyi.model.config import ConfigError, SanyiConfig
+from sanyi.model.configure import compose_dict as compose_config
 from sanyi.model.validation import validate
 
 

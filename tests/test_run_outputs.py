@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 from hydra import compose, initialize_config_dir
 
-from sanyi.experiments.preflight import CONF_DIR
 from sanyi.experiments.run import run
 from sanyi.model.config import register_configs
+from sanyi.model.configure import CONF_DIR
 
 ANNUAL_COLUMNS = (
     "year scheme enrollees workers retirees revenue_yuan expenditure_yuan balance_yuan "

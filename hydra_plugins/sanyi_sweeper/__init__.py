@@ -1,0 +1,1 @@
+"""Hydra plugin registration of sanyi's sweeper (see ``sanyi.experiments.sweeper``)."""
