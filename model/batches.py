@@ -31,6 +31,16 @@ U_READMIT = 8
 N_UNIFORMS = 9
 
 
+# DRG groups: diagnosis x coded severity x procedure (a device implanted or not).
+N_DRG_GROUPS = N_GROUPS * 2
+
+
+def drg_group(diagnosis: np.ndarray, coded_severity: np.ndarray,
+              procedure: np.ndarray) -> np.ndarray:
+    """DRG group of admissions: as coded (upcoding moves it), with the procedure."""
+    return case_group(diagnosis, coded_severity) * 2 + procedure
+
+
 def case_group(diagnosis: np.ndarray, severity: np.ndarray) -> np.ndarray:
     """Case group of admissions: diagnosis x severity (an index in ``range(N_GROUPS)``)."""
     return diagnosis.astype(np.int64) * N_SEVERITIES + severity
@@ -50,6 +60,7 @@ class Episodes:
     rural: np.ndarray  # bool
     tier: np.ndarray  # int8
     hospital: np.ndarray  # int16 index into the model's hospital list
+    home: np.ndarray  # int16 the patient's home primary facility (index among primary ones)
     u: np.ndarray  # float32 (n, N_UNIFORMS): the episode's own uniforms
 
     def __len__(self) -> int:
@@ -116,6 +127,12 @@ class Claims:
         dtypes = {"los_days": np.float32, "coded_severity": np.int8, "procedure": np.bool_}
         return cls(episodes=episodes,
                    **{name: np.zeros(n, dtype=dtypes.get(name, np.float64)) for name in cls.BILLED})
+
+    def subset(self, where: np.ndarray) -> Claims:
+        """The claims at positions ``where`` (copies)."""
+        values = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "episodes"}
+        return Claims(episodes=self.episodes.take(where),
+                      **{k: (v[where] if v is not None else None) for k, v in values.items()})
 
     def put(self, where: np.ndarray, part: Claims) -> None:
         """Write one hospital's claims (for episodes ``where``) into these claims."""

@@ -67,7 +67,7 @@ class MonthRecord:
     purchase_price: np.ndarray = field(default_factory=lambda: np.zeros(0))
     base_price: np.ndarray = field(default_factory=lambda: np.zeros(0))
     winners: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
-    year_end_settlements: float = 0.0
+    payments_beyond_claims: float = 0.0  # lump sums and year-end settlements to hospitals
     hospital_tier: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     hospital_bed_days: np.ndarray = field(default_factory=lambda: np.zeros(0))
     hospital_bed_capacity: np.ndarray = field(default_factory=lambda: np.zeros(0))
@@ -242,7 +242,7 @@ def check(rec: MonthRecord, persons_alive: int) -> None:
         raise ConservationError(f"{where}: claims billed {billed:.2f}, but patients, accounts "
                                 f"and funds' item-based shares add up to {split:.2f}")
     earned = float(rec.hospital_revenue.sum())
-    priced = float(claims.revenue.sum()) + rec.year_end_settlements
+    priced = float(claims.revenue.sum()) + rec.payments_beyond_claims
     pooled = sum(f.flows.pooled_paid for f in rec.funds)
     paid = float((claims.oop + claims.account_pay).sum()) + pooled
     if not (_close(earned, priced) and _close(earned, paid)):

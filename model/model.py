@@ -28,10 +28,12 @@ from sanyi.model import bookkeeping, configure, inputs, networks, reporters
 from sanyi.model.batches import Claims, Episodes
 from sanyi.model.bookkeeping import FundState, MonthRecord
 from sanyi.model.config import SanyiConfig
+from sanyi.model.history import CaseHistory
 from sanyi.model.ledger import Ledger
 from sanyi.model.medicines import Catalogue
 from sanyi.model.policies import plugin
 from sanyi.model.policies.financing import uninsured_share
+from sanyi.model.policies.payment import PaymentContext
 from sanyi.model.streams import Streams
 from sanyi.model.tariff import Tariff
 from sanyi.model.validation import validate
@@ -69,6 +71,7 @@ class SanyiModel(mesa.Model):
         self._build_policies()
         self._build_medicines()
         self._build_hospitals()
+        self._build_payment()
         self._build_patients()
         self.employee_fund, self.resident_fund = EmployeeFund(self, cfg), ResidentFund(self, cfg)
         self.funds = AgentSet([self.employee_fund, self.resident_fund], random=self.random)
@@ -82,7 +85,6 @@ class SanyiModel(mesa.Model):
         cfg = self.cfg
         self.benefits = plugin.build(cfg.benefits, self._benefit_amount_index)
         self.prices = plugin.build(cfg.pricing, cfg.population.care_use, cfg.scenario)
-        self.payment = plugin.build(cfg.payment)
 
     def _build_medicines(self) -> None:
         self.catalogue = Catalogue.load()
@@ -122,6 +124,26 @@ class SanyiModel(mesa.Model):
             distance_km=np.array([[tc.distance_km_urban for tc in by_tier],
                                   [tc.distance_km_rural for tc in by_tier]]))
 
+    def _build_payment(self) -> None:
+        """The payment method, with what it may know of hospitals, alliances and members."""
+        primary = self.alliance_table[:, 0]
+        county_of = np.full(len(self.hospital_list), -1)
+        county_of[primary] = self.alliance_table[:, 1]
+        county_of[self.alliance_table[:, 1]] = self.alliance_table[:, 1]
+        self.history = CaseHistory(len(self.hospital_list), primary.size)
+        context = PaymentContext(tiers=self.hospital_tier, county_of=county_of, primary=primary,
+                                 price_index=self.prices.service_index,
+                                 members_by_home=self._members_by_home,
+                                 reference_charges=self.tariff.drg_reference_charges)
+        self.payment = plugin.build(self.cfg.payment, context)
+
+    def _members_by_home(self) -> np.ndarray:
+        """Enrollees of each fund by home primary facility, this month: (funds, facilities)."""
+        pop, n = self.population, len(self.alliance_table)
+        key = pop.fund_of().astype(np.int64) * n + pop.home
+        counts = np.bincount(key, weights=pop.alive, minlength=3 * n)
+        return counts.reshape(3, n)
+
     def _build_patients(self) -> None:
         cfg = self.cfg
         size = cfg.population.size
@@ -156,6 +178,7 @@ class SanyiModel(mesa.Model):
         self._set_beds()
         self.prices.start_year(self.year)
         self.benefits.start_year(self.year)
+        self.payment.start_year(self.year, self.history)
         self.purchase_price = self.agency.start_year(self.year,
                                                      self.prices.drug_list_index(self.year))
         self.tariff.refresh(self.purchase_price)
@@ -255,21 +278,25 @@ class SanyiModel(mesa.Model):
         e = claims.episodes
         claims.revenue = np.where(e.fund == UNINSURED, claims.total_charge,
                                   self.payment.price(claims, self.year))
+        lumps = self.payment.lump_sums(self.year)  # (funds, hospitals), e.g. capitation
         settlement = claims.settlement
         outflow = float(self.population.account[leavers].sum(dtype=np.float64))
         for fund in self.funds:
-            mine = e.fund == fund.scheme_index
+            k = fund.scheme_index
+            mine = e.fund == k
             paid = fund.settle_month(float(claims.fund_pay[mine].sum()),
                                      float(claims.account_pay[mine].sum()),
-                                     outflow if fund.scheme_index == 0 else 0.0,
-                                     float(settlement[mine].sum()))
+                                     outflow if k == 0 else 0.0,
+                                     float(settlement[mine].sum() + lumps[k].sum()))
             if paid < 1.0:
                 self.benefits.shift_to_patients(claims, self.population, mine, 1.0 - paid)
         revenue = np.bincount(e.hospital, weights=claims.revenue,
-                              minlength=len(self.hospital_list))
+                              minlength=len(self.hospital_list)) + lumps.sum(axis=0)
         for hospital, amount in zip(self.hospital_list, revenue, strict=True):
             hospital.receive(float(amount))
+        self.history.current.add(claims)
         rec.claims = claims
+        rec.payments_beyond_claims += float(lumps.sum())
 
     def _buy_medicines(self, rec: MonthRecord) -> None:
         ordered = np.sum([h.purchases for h in self.hospital_list], axis=0)
@@ -324,15 +351,17 @@ class SanyiModel(mesa.Model):
 
     def _settle_year_end(self, rec: MonthRecord) -> None:
         """December: the payment method's year-end settlements, booked as their own flow."""
-        settlements = self.payment.year_end(self.year, len(self.hospital_list))
+        self.history.add_members(self._members_by_home()[:2] * 12)
+        settlements = self.payment.year_end(self.year, self.history)
         for fund, amounts in zip(self.funds, settlements, strict=True):
             fund.settle_year_end(float(amounts.sum()))
         for hospital, amount in zip(self.hospital_list, settlements.sum(axis=0), strict=True):
             hospital.receive(float(amount))
-        rec.year_end_settlements = float(settlements.sum())
+        rec.payments_beyond_claims += float(settlements.sum())
 
     def close_year(self) -> None:
         """December, after booking: funds close their books, tallies reset, adaptation."""
+        self.history.close(self.year)
         for fund in self.funds:
             fund.close_year(self.year, fund.pooled_reserve_or_zero)
         self.population.reset_tallies()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from sanyi.agents.patients.disease import _BITS, TABLE
-from sanyi.model.batches import ACUTE_VISIT, ADMISSION, CHRONIC_VISIT
+from sanyi.model.batches import ACUTE_VISIT, ADMISSION, CHRONIC_VISIT, N_DIAGNOSES, N_SEVERITIES
 from sanyi.model.config import CareUseConfig, PricingConfig
 from sanyi.model.medicines import Catalogue
 from sanyi.model.policies.pricing import PriceSchedule
@@ -69,6 +69,21 @@ class Tariff:
         pricing = self.pricing
         return np.where(kind == ADMISSION, los * pricing.inpatient_drug_days_per_bed_day,
                         np.where(kind == ACUTE_VISIT, pricing.outpatient_drug_days_per_visit, 0.0))
+
+    def drg_reference_charges(self) -> np.ndarray:
+        """Expected charges of each DRG group at a county hospital at the norm (the fallback
+        of relative weights where a group has no case of its own)."""
+        n = N_DIAGNOSES * N_SEVERITIES * 2
+        group = np.arange(n)
+        severity, procedure = (group // 2) % N_SEVERITIES, group % 2
+        tier = np.ones(n, dtype=np.int64)
+        los = self.norm_los(tier, severity)
+        kind = np.full(n, ADMISSION)
+        service = self.service_charge(kind, tier, severity, los, np.ones(n), np.zeros(n, bool))
+        drugs = self.acute_drug_units(kind, los) * self.class_price[self.acute_class, 1]
+        orig, gens = self.catalogue.class_products["stent"]
+        stent = self.drug_price[np.r_[orig, gens]].mean()
+        return service + drugs + procedure * stent
 
     # -- what patients expect, by tier (n, 3) ---------------------------------------------
     def _expected(self, kind: int, severity: np.ndarray, rural: np.ndarray) -> np.ndarray:

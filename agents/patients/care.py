@@ -162,6 +162,7 @@ class CareSeeking:
             conditions=(pop.treated if kind == CHRONIC_VISIT else pop.conditions)[kept],
             rural=pop.rural[kept], tier=tier[keep],
             hospital=self.alliance[pop.home[kept], tier[keep]].astype(np.int16),
+            home=pop.home[kept],
             u=np.empty((kept.size, 0), dtype=np.float32),  # drawn for all episodes in ``seek``
         )
 

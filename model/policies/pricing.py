@@ -49,6 +49,13 @@ class PriceSchedule:
         self.procedure = self._base["procedure"] * price * excess
         self.visit = self._base["visit"] * price * excess
 
+    def service_index(self, year: int) -> float:
+        """Service prices and excess cost growth relative to the price year (what a
+        procedure-based rate such as a DRG base rate is indexed with)."""
+        sc = self.scenario
+        return (inputs.growth_index(sc.service_price_path(), year, self.cfg.price_year)
+                * inputs.growth_index(sc.excess_cost_path(), year, self.cfg.price_year))
+
     def drug_list_index(self, year: int) -> float:
         """List prices of drugs and devices relative to the price year: the price of a given
         product times the drift of the basket toward newer, costlier products."""
