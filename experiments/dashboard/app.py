@@ -6,9 +6,10 @@ is ours (``SolaraViz`` gets no components): lessons, the status or error line, t
 table, the charts and the networks, redrawn whenever Mesa's ``update_counter`` moves.
 
 Every browser session renders its own ``Page``, so each builds its own model (``use_memo``),
-never at import time. Choosing a lesson remounts the session with the lesson's values (the
-sidebar's inputs start from them) and retires the old classroom, so that a play loop still
-running in Mesa's worker thread ends instead of stepping the new one.
+never at import time. Choosing a lesson remounts the whole layout: the sidebar lives in
+Solara's ``AppLayout``, which would otherwise keep the old inputs and Mesa's old parameter
+state, so Reset would forget the lesson. The old classroom is retired, so that a play loop
+still running in Mesa's worker thread ends instead of stepping the new one.
 """
 
 from __future__ import annotations
@@ -54,23 +55,34 @@ class Setup:
     revision: int = 0
 
 
+# Solara keeps one value per browser session (kernel): the layout and the page both read it.
+setup: solara.Reactive[Setup | None] = solara.reactive(None)
+
+
+def current_setup() -> Setup:
+    if setup.value is None:
+        setup.value = Setup()
+    return setup.value
+
+
+@solara.component
+def Layout(children: list[Any] = []) -> Any:  # noqa: B006 (Solara's signature for layouts)
+    """Solara's app layout, rebuilt from scratch for each lesson (see the module's notes)."""
+    revision = current_setup().revision
+    return solara.AppLayout(children=children).key(f"layout-{revision}")
+
+
 @solara.component
 def Page() -> None:
-    setup = solara.use_reactive(solara.use_memo(Setup, []))
-    Session(setup).key(f"session-{setup.value.revision}")
-
-
-@solara.component
-def Session(setup: solara.Reactive[Setup]) -> None:
     """One session's frame and main area, for one lesson (or free play)."""
-    start = setup.value
+    start = current_setup()
     model = solara.use_reactive(
         solara.use_memo(lambda: Classroom(**start.values, lesson=start.lesson), []))
     solara.use_effect(lambda: model.value.retire, [])  # the cleanup runs when remounted
     SolaraViz(model, components=[], model_params=controls.model_params(start.values, start.lesson),
               name=TITLE, play_interval=PLAY_INTERVAL_MS, render_interval=RENDER_INTERVAL)
     with solara.Column(style={"padding": "0 16px 16px 16px"}):
-        Lessons(setup)
+        Lessons(start)
         Status(model.value)
         if model.value.runs:
             Numbers(model.value)
@@ -79,9 +91,8 @@ def Session(setup: solara.Reactive[Setup]) -> None:
 
 
 @solara.component
-def Lessons(setup: solara.Reactive[Setup]) -> None:
+def Lessons(current: Setup) -> None:
     """One card per lesson: its button and its sentences; a lesson waiting for a lever is off."""
-    current = setup.value
 
     def choose(key: str) -> None:
         lesson = lessons.by_key(key) if key else None

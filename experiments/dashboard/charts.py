@@ -120,11 +120,12 @@ def chart_option(classroom: Classroom, chart: Chart) -> dict[str, Any]:
             "tooltip": {"trigger": "axis"}, "series": lines,
             "legend": {"show": len(legend) > 1, "data": legend, "top": 38,
                        "textStyle": {"fontSize": 10}, "itemHeight": 8},
-            **_axes(classroom, chart)}
+            **_axes(classroom, chart, top=100 if len(legend) > 2 else 80)}
 
 
-def _axes(classroom: Classroom, chart: Chart) -> dict[str, Any]:
-    """One panel, or two sharing the time axis in compare mode (the lower one: difference)."""
+def _axes(classroom: Classroom, chart: Chart, top: int) -> dict[str, Any]:
+    """One panel, or two sharing the time axis in compare mode (the lower one: difference);
+    ``top`` leaves room for the title and a legend of one or two lines."""
     run = classroom.runs.get(REFORM)
     span = {} if run is None else {"min": f"{run.cfg.population.start_year}-01-01",
                                    "max": f"{run.cfg.population.end_year + 1}-01-01"}
@@ -132,9 +133,9 @@ def _axes(classroom: Classroom, chart: Chart) -> dict[str, Any]:
     y = {"type": "value", "scale": True, "axisLabel": {"fontSize": 10},
          "nameTextStyle": {"fontSize": 10, "align": "left"}}
     if not classroom.compare:
-        return {"grid": {"left": 60, "right": 20, "top": 78, "bottom": 30},
+        return {"grid": {"left": 60, "right": 20, "top": top, "bottom": 30},
                 "xAxis": x, "yAxis": {**y, "name": chart.unit}}
-    return {"grid": [{"left": 60, "right": 20, "top": 82, "height": "42%"},
+    return {"grid": [{"left": 60, "right": 20, "top": top, "bottom": "35%"},
                      {"left": 60, "right": 20, "top": "76%", "bottom": 25}],
             "xAxis": [{**x, "gridIndex": 0, "axisLabel": {"show": False}}, {**x, "gridIndex": 1}],
             "yAxis": [{**y, "gridIndex": 0, "name": chart.unit},
