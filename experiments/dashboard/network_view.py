@@ -115,8 +115,10 @@ def supply_option(run: SanyiModel) -> dict[str, Any]:
                                             for h in hospitals if tier[h] == t]))
     sold = np.array([sum(d["units"] for *_, d in graph.edges(s, data=True)) for s in suppliers])
     names = [s.name for s in run.suppliers]
-    series.append(_nodes("supplier", SUPPLIER_COLOUR,
-                         [(names[s[1]], pos[s], size)
-                          for s, size in zip(suppliers, _sizes(sold, 8, 30), strict=True)],
-                         labels=True))
+    makers = _nodes("supplier", SUPPLIER_COLOUR,
+                    [(names[s[1]], pos[s], size)
+                     for s, size in zip(suppliers, _sizes(sold, 8, 30), strict=True)], labels=True)
+    for i, point in enumerate(makers["data"]):  # names on two heights, so neighbours don't overlap
+        point["label"] = {"distance": 4 + 13 * (i % 2)}
+    series.append(makers)
     return _option(f"Suppliers and hospitals, {_month(run)} (width: units bought)", series)
