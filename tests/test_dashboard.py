@@ -205,6 +205,15 @@ def test_the_command_serves_this_machine_only_by_default() -> None:
     assert {"--production", "--no-open", "--no-check-version"} <= set(command)
 
 
+def test_the_command_refuses_to_serve_a_page_that_would_stay_blank() -> None:
+    installed = {"solara": "1.64.1", "solara-assets": "1.58.2", "ipyvue": "3.1.1",
+                 "ipyvuetify": "3.1.0"}
+    problems = cli.install_problems(installed.__getitem__)
+    assert len(problems) == 2 and "solara-assets 1.58.2 differs" in problems[0]
+    matching = {**installed, "solara": "1.58.2", "ipyvue": "1.13.0", "ipyvuetify": "1.12.0"}
+    assert cli.install_problems(matching.__getitem__) == []
+
+
 def test_solara_assets_match_solara() -> None:
     """DESIGN §9: assets of another version leave the offline page blank."""
     try:

@@ -102,6 +102,11 @@ def test_a_lesson_runs_offline_and_moves_the_charts(dashboard_url: str, tmp_path
         page.get_by_role("button", name="Aging to 2050 ± retirement reform").click()
         status = page.locator(".sanyi-status")
         expect(status).to_contain_text("benefits.retirement_delay False → True", timeout=30_000)
+        other = browser.new_page()  # a second visitor has a model of their own
+        other.goto(dashboard_url)
+        expect(other.locator(".sanyi-status")).to_contain_text("Running your settings",
+                                                                timeout=60_000)
+        other.close()
         chart = page.locator(".sanyi-chart-reserve_months")
         numbers = page.locator(".sanyi-table")
         before_chart, before_numbers = chart.screenshot(), numbers.inner_text()

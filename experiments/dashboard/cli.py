@@ -14,6 +14,8 @@ import argparse
 import os
 import sys
 import warnings
+from collections.abc import Callable
+from importlib.metadata import PackageNotFoundError, version
 
 APP = "sanyi.experiments.dashboard.app"
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8765
@@ -35,8 +37,29 @@ def solara_arguments(args: argparse.Namespace) -> list[str]:
             "--no-open", "--no-check-version", "--log-level", "warning"]
 
 
+def install_problems(version_of: Callable[[str], str] = version) -> list[str]:
+    """What keeps the page from showing, without the ``dashboard`` extra (DESIGN §9)."""
+    def major(package: str) -> int:
+        return int(version_of(package).split(".")[0])
+
+    try:
+        problems = []
+        if version_of("solara-assets") != version_of("solara"):
+            problems.append(f"solara-assets {version_of('solara-assets')} differs from solara "
+                            f"{version_of('solara')} (the page would load scripts from a CDN)")
+        if major("ipyvuetify") >= 2 or major("ipyvue") >= 2:
+            problems.append("ipyvue/ipyvuetify 2 or newer (Mesa 3.3's page needs Vuetify 2)")
+        return problems
+    except PackageNotFoundError as missing:
+        return [f"{missing.name} is not installed"]
+
+
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
+    problems = install_problems()
+    if problems:
+        sys.exit("sanyi-dashboard: " + "; ".join(problems)
+                 + ". Install the dashboard extra: pip install -e '.[dashboard]'")
     # Read by Solara's settings when it is imported, hence before the import.
     os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "false")
     # Plain http on 127.0.0.1 gets a same-site cookie, which is right for a local page.
