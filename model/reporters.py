@@ -28,6 +28,9 @@ SERIES: tuple[tuple[str, str], ...] = (
     ("qalys_per_10k_fund_yuan", "all"), ("inpatient_rate", "all"),
     ("chronic_control_rate", "all"), ("share_age_65plus", "all"),
 )
+# Annual-only metrics (``annual_only`` in ``model/metrics.py``) are booked in December for the
+# calendar year: the series holds the year's value in December and NaN in other months.
+ANNUAL_SERIES: tuple[tuple[str, str], ...] = (("catastrophic_rate", "all"),)
 
 
 def month_metrics(model: SanyiModel) -> dict[str, np.ndarray]:
@@ -46,12 +49,20 @@ def series_value(model: SanyiModel, metric: str, row: str) -> float:
     return float(month_metrics(model)[metric][SCHEMES.index(row)])
 
 
+def annual_value(model: SanyiModel, metric: str, row: str) -> float:
+    """An annual-only metric of the calendar year just closed (December), NaN in other months."""
+    _, month = model.months[-1]
+    return series_value(model, metric, row) if month == 12 else float("nan")
+
+
 def series_name(metric: str, row: str) -> str:
     return metric if row == "all" else f"{metric}_{row}"
 
 
 def collector() -> mesa.DataCollector:
-    """Monthly series of ``SERIES`` (Mesa calls a ``partial`` with the model)."""
-    return mesa.DataCollector(model_reporters={
-        series_name(metric, row): partial(series_value, metric=metric, row=row)
-        for metric, row in SERIES})
+    """Series of ``SERIES`` and ``ANNUAL_SERIES`` (Mesa calls a ``partial`` with the model)."""
+    reporters = {series_name(metric, row): partial(series_value, metric=metric, row=row)
+                 for metric, row in SERIES}
+    reporters |= {series_name(metric, row): partial(annual_value, metric=metric, row=row)
+                  for metric, row in ANNUAL_SERIES}
+    return mesa.DataCollector(model_reporters=reporters)
