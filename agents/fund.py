@@ -42,6 +42,7 @@ class FundMonth:
     top_up: float = 0.0
     pooled_paid: float = 0.0  # item-based claims plus settlements with hospitals
     settlements: float = 0.0  # of which paid beyond the item-based share (prospective payment)
+    audit_recoveries: float = 0.0  # recovered from hospitals by audits (within settlements)
     account_paid: float = 0.0
     account_outflow: float = 0.0  # balances of members who died or moved away
     account_pharmacy: float = 0.0  # accounts' purchases at designated retail pharmacies
@@ -158,9 +159,11 @@ class Fund(mesa.Agent):
         self.year.pooled_expenditure += m.pooled_outflow
         return cover.paid_share
 
-    def settle_year_end(self, amount: float) -> None:
-        """Pay (or recover, if negative) the payment method's year-end settlements."""
+    def settle_year_end(self, amount: float, recovered: float = 0.0) -> None:
+        """Pay (or recover, if negative) the year-end settlements, audits' recoveries
+        (``recovered``, already netted out of ``amount``) included."""
         m = self.month
+        m.audit_recoveries += recovered
         available = self.pooled_reserve_or_zero + m.revenue - m.account_credits - m.pooled_outflow
         cover = self.depletion_rule.cover(0.0, amount, available)
         if cover.top_up > 0:

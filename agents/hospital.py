@@ -28,6 +28,7 @@ from sanyi.model.batches import (
     U_LOS_2,
     U_ORIGINATOR,
     U_PROCEDURE,
+    U_READMIT,
     U_UPCODE,
     Claims,
     Episodes,
@@ -53,26 +54,39 @@ class HospitalDecisions:
     admission_threshold: float  # share of mild admissions treated as outpatient instead
     visit_intensity: float  # services per acute outpatient visit relative to the norm
     originator_share: float  # share of prescriptions written for originator brands
+    transfer_share: float = 0.0  # share of severe admissions sent to the city hub
+    shift_share: float = 0.0  # share of an admission's procedures billed as outpatient tests
+    self_pay_share: float = 0.0  # share of an admission's charges billed as self-paid items
+    gatekeeping: float = 0.0  # an alliance lead's referral rule: utility cost of bypassing
 
 
 class DecisionRule(Protocol):
     def decide(self, hospital: Hospital) -> HospitalDecisions: ...
 
 
-class FixedDecisions:
-    """Decisions fixed by configuration (the same every year and for every group)."""
+def initial_decisions(cfg: HospitalBehaviourConfig, tier: int) -> HospitalDecisions:
+    """Decisions set by configuration: the start, and every year under ``rule=fixed``."""
+    return HospitalDecisions(
+        intensity=np.full(N_GROUPS, cfg.intensity), los_factor=np.full(N_GROUPS, cfg.los_factor),
+        upcoding_share=np.full(N_GROUPS, cfg.upcoding_share),
+        admission_threshold=cfg.admission_threshold, visit_intensity=cfg.intensity,
+        originator_share=cfg.originator_share.as_tuple()[tier],
+    )
 
-    def __init__(self, cfg: HospitalBehaviourConfig) -> None:
-        self.cfg = cfg
 
-    def decide(self, hospital: Hospital) -> HospitalDecisions:
-        c = self.cfg
-        return HospitalDecisions(
-            intensity=np.full(N_GROUPS, c.intensity), los_factor=np.full(N_GROUPS, c.los_factor),
-            upcoding_share=np.full(N_GROUPS, c.upcoding_share),
-            admission_threshold=c.admission_threshold, visit_intensity=c.intensity,
-            originator_share=c.originator_share.as_tuple()[hospital.tier],
-        )
+@dataclass
+class HospitalYear:
+    """A hospital's tallies of the calendar year (hospitals.parquet, audits)."""
+
+    revenue: float = 0.0
+    cost: float = 0.0
+    admissions: float = 0.0
+    bed_days: float = 0.0
+    weight: float = 0.0  # sum of the coded cases' reference weights (case-mix index)
+    upcoded_gain: float = 0.0  # revenue earned by coding cases up
+    mild_revenue: float = 0.0  # revenue of mild admissions (audits look for unjustified ones)
+    shifted_revenue: float = 0.0  # billed outside the case (shifted tests, self-paid items)
+    price_level: float = 0.0  # sum over admissions of the patients' local price level
 
 
 def _lognormal_noise(u1: np.ndarray, u2: np.ndarray, sigma: float) -> np.ndarray:
@@ -85,7 +99,8 @@ class Hospital(mesa.Agent):
     """One hospital of a tier (0 primary, 1 secondary/county, 2 tertiary/city)."""
 
     def __init__(self, model: mesa.Model, index: int, tier: int, beds: float, quality: float,
-                 fixed_cost_per_bed_month: float, rule: DecisionRule) -> None:
+                 fixed_cost_per_bed_month: float, rule: DecisionRule,
+                 behaviour: HospitalBehaviourConfig) -> None:
         super().__init__(model)
         self.index = index
         self.tier = tier
@@ -93,9 +108,25 @@ class Hospital(mesa.Agent):
         self.fixed_cost_per_bed_month = fixed_cost_per_bed_month
         self.set_beds(beds)
         self.rule = rule
+        self.behaviour = behaviour
+        self.decisions: HospitalDecisions | None = None
         self.decisions = rule.decide(self)
         self.purchases = np.zeros(model.catalogue.n_products)  # units this month
+        self.year = HospitalYear()
         self.reset_month()
+
+    def initial_decisions(self) -> HospitalDecisions:
+        return initial_decisions(self.behaviour, self.tier)
+
+    def price_level(self) -> float:
+        """Mean local price level of the year's admissions so far (1 = urban prices); in
+        January, before the year's tallies reset, the last year's."""
+        return self.year.price_level / self.year.admissions if self.year.admissions else 1.0
+
+    def fund_share(self, last_year) -> float:
+        """Share of this hospital's insured charges the funds paid item by item last year."""
+        charges = last_year.charges_by_fund[:2, self.index].sum()
+        return float(last_year.fund_due[:2, self.index].sum() / charges) if charges > 0 else 0.6
 
     def set_beds(self, beds: float) -> None:
         """Beds of the year (simulated scale); fixed costs follow them."""
@@ -111,8 +142,9 @@ class Hospital(mesa.Agent):
         self.purchases[:] = 0.0
 
     def adapt(self) -> None:
-        """Yearly revision of decisions through the configured rule."""
+        """Yearly revision of decisions through the configured rule (after the year closed)."""
         self.decisions = self.rule.decide(self)
+        self.year = HospitalYear()
 
     # -- treatment ----------------------------------------------------------------------
     def treat(self, episodes: Episodes, tariff: Tariff) -> Claims:
@@ -128,6 +160,9 @@ class Hospital(mesa.Agent):
         los[inpatient] = self._length_of_stay(tariff, severity[inpatient], group[inpatient],
                                               u[inpatient])
         intensity = np.where(kind == ADMISSION, d.intensity[group], d.visit_intensity)
+        self.year.admissions += inpatient.size
+        self.year.price_level += float(tariff.prices.local_factor(
+            episodes.rural[inpatient], tier[inpatient]).sum())
         service = tariff.service_charge(kind, tier, severity, los, intensity, episodes.rural)
         drug_charge, drug_cost = self._dispense(episodes, los, tariff)
         stent, product = self._consumables(episodes, tariff)
@@ -135,14 +170,31 @@ class Hospital(mesa.Agent):
         coded = severity.copy()
         upcoded = inpatient[u[inpatient, U_UPCODE] < d.upcoding_share[group[inpatient]]]
         coded[upcoded] = np.minimum(coded[upcoded] + 1, 2)
+        consumables = stent * tariff.drug_price[product]
+        procedures = np.zeros(len(episodes))
+        procedures[inpatient] = (tariff.prices.procedure[self.tier] * tariff.severity_cost[
+            severity[inpatient]] * d.intensity[group[inpatient]])
+        total = service + drug_charge + consumables
         claims = Claims(
             episodes=episodes, los_days=los.astype(np.float32), coded_severity=coded.astype(np.int8),
             procedure=stent > 0, service_charge=service, drug_charge=drug_charge,
-            consumable_charge=stent * tariff.drug_price[product],
+            consumable_charge=consumables,
             drug_cost=drug_cost + stent * tariff.purchase_price[product],
+            shifted_charge=np.where(kind == ADMISSION, d.shift_share * procedures, 0.0),
+            self_pay_charge=np.where(kind == ADMISSION, d.self_pay_share * total, 0.0),
+            readmit=self._readmissions(kind, group, u),
         )
         self._book_costs(claims, service)
         return claims
+
+    def _readmissions(self, kind: np.ndarray, group: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """30-day readmissions: more when stays are cut, or care skimped, below the optimum."""
+        b, d = self.behaviour, self.decisions
+        l_opt, x_opt = 1 - b.overstay_under_ffs, 1 - b.overtreatment_under_ffs
+        shortfall = (np.maximum(l_opt - d.los_factor[group], 0) / l_opt
+                     + np.maximum(x_opt - d.intensity[group], 0) / x_opt)
+        p = b.readmission_base * (1 + b.readmission_per_shortfall * shortfall)
+        return (kind == ADMISSION) & (u[:, U_READMIT] < p)
 
     def _length_of_stay(self, tariff: Tariff, severity: np.ndarray, group: np.ndarray,
                         u: np.ndarray) -> np.ndarray:
@@ -216,9 +268,12 @@ class Hospital(mesa.Agent):
     def receive(self, revenue: float) -> None:
         """Revenue for the month's claims, as the payment method priced them."""
         self.revenue_month += revenue
+        self.year.revenue += revenue
 
     def close_month(self) -> None:
         self.cost_month += self.fixed_cost_month
+        self.year.cost += self.cost_month
+        self.year.bed_days += self.bed_days_month
 
     @property
     def bed_capacity_month(self) -> float:

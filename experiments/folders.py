@@ -17,9 +17,8 @@ from pathlib import Path
 from omegaconf import OmegaConf
 
 from sanyi.model.config import ConfigError
-from sanyi.model.outputs import ANNUAL, MONTHLY, SUMMARY
+from sanyi.model.outputs import OUTPUTS, SUMMARY
 
-OUTPUTS = (ANNUAL, MONTHLY, SUMMARY)
 ERROR = "error.json"
 # Keys that change how a run is shown or scheduled, never its outputs: a resumed sweep that
 # adds them still matches the jobs it ran before.

@@ -70,7 +70,9 @@ def run(cfg: DictConfig | SanyiConfig, output_dir: str | Path,
             "sanyi_version": __version__,
             "wall_seconds": round(time.perf_counter() - started, 3),
         }
-        _write_all_or_nothing(out, annual, monthly, summary)
+        tables = {outputs.ANNUAL: annual, outputs.MONTHLY: monthly,
+                  outputs.HOSPITALS: ledger.hospitals_table(model.hospital_rows)}
+        _write_all_or_nothing(out, tables, summary)
     except KeyboardInterrupt:
         raise RunInterrupted(f"interrupted {_where(model)}; nothing was written to {out}") from None
     return summary
@@ -96,10 +98,10 @@ def _where(model: SanyiModel | None) -> str:
     return "after the last month, while writing the outputs"
 
 
-def _write_all_or_nothing(out: Path, annual: Any, monthly: Any, summary: dict[str, Any]) -> None:
+def _write_all_or_nothing(out: Path, tables: dict[str, Any], summary: dict[str, Any]) -> None:
     """Each file is atomic; this makes the set atomic too (a failure removes the ones written)."""
     try:
-        outputs.write_run(out, annual, monthly, summary)
+        outputs.write_run(out, tables, summary)
     except BaseException:
         for name in folders.OUTPUTS:
             (out / name).unlink(missing_ok=True)

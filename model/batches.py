@@ -61,6 +61,8 @@ class Episodes:
     tier: np.ndarray  # int8
     hospital: np.ndarray  # int16 index into the model's hospital list
     home: np.ndarray  # int16 the patient's home primary facility (index among primary ones)
+    readmission: np.ndarray  # bool: a return within 30 days of an earlier admission
+    transferred: np.ndarray  # bool: sent on by the hospital first chosen
     u: np.ndarray  # float32 (n, N_UNIFORMS): the episode's own uniforms
 
     def __len__(self) -> int:
@@ -99,6 +101,11 @@ class Claims:
     drug_charge: np.ndarray  # float64, at the price patients and funds pay (incl. markup)
     consumable_charge: np.ndarray  # float64
     drug_cost: np.ndarray  # float64, what the hospital paid suppliers for drugs and devices
+    # Parts of an admission's charges billed outside the case (cost shifting): procedures
+    # billed as a pre-admission outpatient visit, and items billed as self-paid.
+    shifted_charge: np.ndarray | None = None
+    self_pay_charge: np.ndarray | None = None
+    readmit: np.ndarray | None = None  # bool: the patient comes back within 30 days
     in_scope: np.ndarray | None = None  # float64 charges within the policy scope
     fund_pay: np.ndarray | None = None  # pooled fund's item-based share
     account_pay: np.ndarray | None = None  # employee personal accounts
@@ -106,11 +113,16 @@ class Claims:
     revenue: np.ndarray | None = None  # hospital revenue as the payment method prices it
 
     BILLED = ("los_days", "coded_severity", "procedure", "service_charge", "drug_charge",
-              "consumable_charge", "drug_cost")
+              "consumable_charge", "drug_cost", "shifted_charge", "self_pay_charge", "readmit")
 
     @property
     def total_charge(self) -> np.ndarray:
         return self.service_charge + self.drug_charge + self.consumable_charge
+
+    @property
+    def outside_case(self) -> np.ndarray:
+        """Charges of an admission billed item by item outside the case payment."""
+        return self.shifted_charge + self.self_pay_charge
 
     @property
     def settlement(self) -> np.ndarray:
@@ -124,7 +136,8 @@ class Claims:
     def blank(cls, episodes: Episodes) -> Claims:
         """Claims for ``episodes`` to be filled by the hospitals (``put``)."""
         n = len(episodes)
-        dtypes = {"los_days": np.float32, "coded_severity": np.int8, "procedure": np.bool_}
+        dtypes = {"los_days": np.float32, "coded_severity": np.int8, "procedure": np.bool_,
+                  "readmit": np.bool_}
         return cls(episodes=episodes,
                    **{name: np.zeros(n, dtype=dtypes.get(name, np.float64)) for name in cls.BILLED})
 

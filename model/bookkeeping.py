@@ -72,6 +72,7 @@ class MonthRecord:
     hospital_bed_days: np.ndarray = field(default_factory=lambda: np.zeros(0))
     hospital_bed_capacity: np.ndarray = field(default_factory=lambda: np.zeros(0))
     cpi_index: float = 1.0  # consumer prices relative to the start year
+    case_weights: np.ndarray = field(default_factory=lambda: np.zeros(0))  # per claim, as coded
 
 
 # -- booking ------------------------------------------------------------------------------
@@ -89,7 +90,7 @@ def book(ledger: Ledger, rec: MonthRecord, pop: PatientPopulation, now: int,
         for name, values in _count_cascade(pop, now).items():
             ledger.book(i, name, values)
     _book_funds(ledger, i, rec.funds, counts["persons"], rec.cpi_index)
-    _book_claims(ledger, i, rec.claims, pop)
+    _book_claims(ledger, i, rec.claims, pop, rec.case_weights)
     _book_market(ledger, rec)
     ledger.book(i, "sought", rec.demand.sought)
     ledger.book(i, "forgone", rec.demand.forgone)
@@ -165,6 +166,8 @@ def _book_funds(ledger: Ledger, i: int, funds: list[FundState], persons: np.ndar
     put("pooled_revenue", [x.pooled_revenue for x in m])
     put("pooled_expenditure", [x.pooled_outflow for x in m])
     put("pooled_shortfall", [x.pooled_outflow - x.pooled_revenue + x.top_up for x in m])
+    put("settlements", [x.settlements for x in m])
+    put("audit_recoveries", [x.audit_recoveries for x in m])
     put("account_credits", [x.account_credits for x in m])
     put("account_spending", [x.account_paid + x.account_outflow + x.account_pharmacy for x in m])
     put("top_up", [x.top_up for x in m])
@@ -178,7 +181,8 @@ def _by_group(values: np.ndarray, group: np.ndarray) -> np.ndarray:
     return np.bincount(group, weights=values, minlength=3)
 
 
-def _book_claims(ledger: Ledger, i: int, claims: Claims, pop: PatientPopulation) -> None:
+def _book_claims(ledger: Ledger, i: int, claims: Claims, pop: PatientPopulation,
+                 weights: np.ndarray) -> None:
     e = claims.episodes
     g = e.fund.astype(np.int64)
     inpatient = e.kind == ADMISSION
@@ -202,6 +206,9 @@ def _book_claims(ledger: Ledger, i: int, claims: Claims, pop: PatientPopulation)
     put("visits", outpatient.astype(float))
     put("visits_primary", (outpatient & (e.tier == PRIMARY)).astype(float))
     put("upcoded", (inpatient & (claims.coded_severity > e.severity)).astype(float))
+    put("readmissions", (inpatient & e.readmission).astype(float))
+    put("transfers", (inpatient & e.transferred).astype(float))
+    put("drg_weight", np.where(inpatient, weights, 0.0))
     for t, name in enumerate(TIER_NAMES):
         at_tier = inpatient & (e.tier == t)
         put(f"admissions_{name}", at_tier.astype(float))
@@ -222,6 +229,7 @@ def _book_market(ledger: Ledger, rec: MonthRecord) -> None:
     ledger.book(i, "winner_units", float(units[rec.winners].sum()))
     ledger.book(i, "hhi_weighted", float((shares**2).sum()) * n_units)
     ledger.book(i, "hospital_costs", float(rec.hospital_costs.sum()))
+    ledger.book(i, "hospital_revenue_earned", float(rec.hospital_revenue.sum()))
     for t, name in enumerate(TIER_NAMES):
         at_tier = rec.hospital_tier == t
         ledger.book(i, f"bed_days_{name}", float(rec.hospital_bed_days[at_tier].sum()))

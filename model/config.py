@@ -358,15 +358,63 @@ class ChoiceConfig:
 
 @dataclass
 class HospitalBehaviourConfig:
-    """Hospital decisions; fixed here, made endogenous by the payment issue."""
+    """How hospitals decide (agents/hospital_strategy.py; docs/payment.md has the equations).
 
+    ``rule=best_response``: each January a hospital chooses, for each case group, the
+    treatment intensity and length of stay that maximise (1 - altruism) x profit + altruism x
+    patient benefit on last year's case mix, and how much to upcode, transfer, divert and
+    shift, net of expected audit penalties (Ellis & McGuire 1986); it moves
+    ``adaptation_speed`` of the way there each year. ``rule=fixed`` keeps the initial
+    decisions below (also used before a hospital has a year of cases).
+    """
+
+    rule: str = one_of("best_response", "best_response", "fixed")
     altruism: float = probability(0.5)
+    adaptation_speed: float = probability(0.5)
+    # Calibration of the patient-benefit curvature: fee-for-service at zero markup makes
+    # hospitals treat this much more intensively, and keep patients this much longer, than
+    # is best for them (supplier-induced demand; hand-set so that DRG shortens stays by about
+    # 8 % and lowers cost per case by about 8 %, within the Chinese evaluations).
+    overtreatment_under_ffs: float = between(0.04, 0.0, 0.5)
+    overstay_under_ffs: float = between(0.035, 0.0, 0.5)
+    # Upcoding: a cost of dishonesty rising with the share upcoded (hand-set so that DRG
+    # without audits drifts the case-mix index up 1-3 % a year, like US "DRG creep").
+    upcoding_honesty_cost: float = positive(3.2)
+    # Coding habits spread more slowly than clinical ones: the share of the way to the new
+    # upcoding target a hospital moves each year.
+    upcoding_adaptation_speed: float = probability(0.25)
+    upcoding_max: float = probability(0.5)
+    # Transfers of severe cases to the city hub, and diversion of mild admissions to
+    # outpatient care, are chosen in [0, max]; a transfer gains the patient this share of a
+    # case's value (a better-equipped hospital) but costs nothing to send.
+    transfer_max: float = probability(0.5)
+    transfer_benefit: float = between(0.02, 0.0, 1.0)
+    diversion_max: float = probability(0.6)
+    # Cost shifting under case payment: a share of an admission's services billed as a
+    # pre-admission outpatient visit, and a share of charges billed as self-paid items; the
+    # hospital weighs patients' extra out-of-pocket yuan at patient_money_weight and bears a
+    # convex cost of doing it.
+    shift_max: float = probability(0.15)
+    self_pay_max: float = probability(0.1)
+    patient_money_weight: float = between(0.8, 0.0, 2.0)
+    cost_shift_cost: float = positive(15.0)
+    # Audits treat this share of a hospital's mild admissions as unjustified (assumption).
+    unjustified_share_of_mild: float = probability(0.2)
+    # Gatekeeping by an alliance lead (county hospital): the utility penalty its members pay
+    # to bypass primary care, chosen in [0, gatekeeping_max]; a bypass it blocks costs the
+    # patient gatekeeping_harm of the visit's value (assumption).
+    gatekeeping_max: float = nonneg(1.5)
+    gatekeeping_harm: float = between(0.2, 0.0, 1.0)
+    # 30-day readmissions: a base rate, rising with stays cut below the clinical optimum
+    # (per unit of relative shortfall) and with under-treatment.
+    readmission_base: float = probability(0.05)
+    readmission_per_shortfall: float = nonneg(3.0)
+    # Initial decisions (and those of rule=fixed).
     intensity: float = positive(1.0)  # services per case relative to the schedule's norm
     los_factor: float = positive(1.0)  # stay relative to clinical norm
     admission_threshold: float = probability(0.0)  # share of mild cases treated as outpatients
     upcoding_share: float = probability(0.0)  # share of cases coded one severity up
     originator_share: ByTier = field(default_factory=lambda: ByTier(0.15, 0.35, 0.55))
-    audit_probability: float = probability(0.05)
 
 
 @dataclass
@@ -400,6 +448,11 @@ class PaymentConfig:
     _target_: str = "sanyi.model.policies.payment.FeeForService"
     name: str = "ffs"
     start_year: int = _checked(2025, "year")  # year the method replaces fee-for-service
+    # Supervision: the chance a hospital's year is audited, and the penalty on top of the
+    # recovered amount, as a multiple of it (the 2021 Regulation on the Supervision of
+    # Medical Security Funds sets fines of 1-2x for improper charges, 2-5x for fraud).
+    audit_probability: float = probability(0.05)
+    audit_penalty: float = between(1.0, 0.0, 10.0)
 
 
 @dataclass

@@ -226,3 +226,14 @@ def summarize(annual: pd.DataFrame) -> dict[str, float | int | None]:
         "catastrophic_rate": float(last["catastrophic_rate"]),
         "chronic_control_rate": float(last["chronic_control_rate"]),
     }
+
+
+HOSPITAL_COLUMNS = ("year", "hospital", "tier", "payment", "revenue_yuan", "cost_yuan",
+                    "surplus_yuan", "admissions", "alos_days", "case_mix_index", "intensity",
+                    "los_factor", "upcoding_share", "admission_threshold", "transfer_share",
+                    "shift_share", "self_pay_share", "upcoded_gain_yuan", "audit_recoveries_yuan")
+
+
+def hospitals_table(rows: list[dict]) -> pd.DataFrame:
+    """``hospitals.parquet``: one row per hospital x year (money scaled like the tables)."""
+    return pd.DataFrame(rows, columns=list(HOSPITAL_COLUMNS))

@@ -43,19 +43,21 @@ GROUP_FLOWS = (
     "admissions_primary", "admissions_secondary", "admissions_tertiary",
     "inpatient_charges_primary", "inpatient_charges_secondary", "inpatient_charges_tertiary",
     "inpatient_drug_charges", "outpatient_charges", "outpatient_drug_charges",
-    "expenditure_real", "pooled_expenditure_real", "pooled_shortfall",
+    "expenditure_real", "pooled_expenditure_real", "pooled_shortfall", "readmissions",
+    "transfers", "drg_weight", "settlements", "audit_recoveries",
 )
 # Raw quantities booked once per month for the whole market.
 MARKET_FLOWS = ("market_units", "market_value_current", "market_value_base", "winner_units",
                 "hhi_weighted", "hospital_costs", "bed_days_primary", "bed_days_secondary",
                 "bed_days_tertiary", "bed_capacity_primary", "bed_capacity_secondary",
-                "bed_capacity_tertiary")
+                "bed_capacity_tertiary", "hospital_revenue_earned")
 # Group quantities that belong to a fund: empty in the uninsured row.
 FUND_QUANTITIES = (
     "enrollees", "workers", "retirees", "pooled_reserve", "account_balance", "benefit_weight",
     "revenue", "expenditure", "pooled_revenue", "pooled_expenditure", "account_credits",
     "account_spending", "top_up", "shifted_to_patients", "admissions_workers",
     "admissions_retirees", "expenditure_real", "pooled_expenditure_real", "pooled_shortfall",
+    "settlements", "audit_recoveries",
 )
 
 
@@ -200,6 +202,16 @@ METRICS: tuple[Metric, ...] = (
            "care_forgone", "care_sought"),
     _ratio("upcoding_rate", "share", "Share of admissions upcoded", "upcoded_admissions",
            "admissions"),
+    _count("readmissions", "Admissions within 30 days of an earlier one", "readmissions",
+           unit="admissions"),
+    _ratio("readmission_rate", "share", "30-day readmissions per admission", "readmissions",
+           "admissions"),
+    _count("transfers", "Severe admissions sent on to the city hub", "transfers",
+           unit="admissions"),
+    Metric("drg_weight_sum", "weight", FLOW, SUM, "Reference DRG weights of the coded admissions",
+           raw="drg_weight"),
+    _ratio("case_mix_index", "index", "Case-mix index (mean reference weight as coded)",
+           "drg_weight_sum", "admissions"),
     # -- money of care ----------------------------------------------------------------------
     _money("hospital_revenue_yuan", "Hospitals' medical revenue from these patients",
            "charges", rule=SUM),
@@ -212,6 +224,10 @@ METRICS: tuple[Metric, ...] = (
     _money("oop_yuan", "Patients' out-of-pocket payments", "oop", rule=SUM),
     _money("claims_paid_by_funds_yuan", "Claims paid by pooled funds and personal accounts",
            "fund_paid", rule=SUM),
+    _money("settlement_difference_yuan", "Paid to hospitals beyond the funds' item-based share "
+           "(case payment, capitation, budgets, audits; negative: recovered)", "settlements"),
+    _money("audit_recoveries_yuan", "Recovered from hospitals by audits, penalties included",
+           "audit_recoveries"),
     _ratio("cost_per_admission_yuan", "yuan", "Charges per admission", "inpatient_charges_yuan",
            "admissions"),
     *(_money(f"inpatient_charges_{t}_yuan", f"Inpatient charges in {t} hospitals",
@@ -284,6 +300,10 @@ METRICS: tuple[Metric, ...] = (
     # -- the market (hospitals and suppliers as a whole) ------------------------------------
     Metric("hospital_costs_yuan", "yuan", FLOW, MARKET, "All hospitals' costs",
            raw="hospital_costs"),
+    Metric("hospital_earned_revenue_yuan", "yuan", FLOW, MARKET,
+           "All hospitals' revenue as the payment method paid it", raw="hospital_revenue_earned"),
+    Metric("hospital_surplus_yuan", "yuan", FLOW, MARKET,
+           "All hospitals' revenue less costs", raw="hospital_revenue_earned-hospital_costs"),
     Metric("medicine_spending_yuan", "yuan", FLOW, MARKET,
            "Hospitals' purchases of drugs and consumables", raw="market_value_current"),
     Metric("medicine_spending_base_prices_yuan", "yuan", FLOW, MARKET,

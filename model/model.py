@@ -16,7 +16,8 @@ from mesa.agent import AgentSet
 from omegaconf import DictConfig
 
 from sanyi.agents.fund import EmployeeFund, ResidentFund
-from sanyi.agents.hospital import FixedDecisions, Hospital
+from sanyi.agents.hospital import Hospital
+from sanyi.agents.hospital_strategy import BestResponse
 from sanyi.agents.patients.care import CareSeeking, TierSetting
 from sanyi.agents.patients.cascade import CareCascade
 from sanyi.agents.patients.demography import Demography, wage_index
@@ -25,7 +26,14 @@ from sanyi.agents.patients.population import PatientPopulation, month_index
 from sanyi.agents.procurement import ProcurementAgency
 from sanyi.agents.supplier import Supplier
 from sanyi.model import bookkeeping, configure, inputs, networks, reporters
-from sanyi.model.batches import Claims, Episodes
+from sanyi.model.batches import (
+    ADMISSION,
+    N_SEVERITIES,
+    U_TRANSFER,
+    Claims,
+    Episodes,
+    drg_group,
+)
 from sanyi.model.bookkeeping import FundState, MonthRecord
 from sanyi.model.config import SanyiConfig
 from sanyi.model.history import CaseHistory
@@ -79,6 +87,8 @@ class SanyiModel(mesa.Model):
         self.datacollector = reporters.collector() if cfg.collect_monthly else None
         self.running = True
         self._start_year()
+        reference = self.tariff.drg_reference_charges()
+        self.reference_weights = reference / reference.mean()  # case-mix index weights
 
     # -- construction ---------------------------------------------------------------------
     def _build_policies(self) -> None:
@@ -106,12 +116,13 @@ class SanyiModel(mesa.Model):
     def _build_hospitals(self) -> None:
         cfg = self.cfg
         tiers_cfg = cfg.population.hospitals
-        rule = FixedDecisions(cfg.behaviour.hospital)
+        rule = BestResponse(cfg.behaviour.hospital, cfg.payment, self)
         hospitals, tiers = [], []
         for tier, tc in enumerate((tiers_cfg.primary, tiers_cfg.secondary, tiers_cfg.tertiary)):
             for _ in range(tc.count):
                 hospitals.append(Hospital(self, len(hospitals), tier, 0.0, tc.quality,
-                                          tc.fixed_cost_per_bed_month_yuan, rule))
+                                          tc.fixed_cost_per_bed_month_yuan, rule,
+                                          cfg.behaviour.hospital))
                 tiers.append(tier)
         self.hospital_list = hospitals
         self.hospital_tier = np.array(tiers)
@@ -122,7 +133,8 @@ class SanyiModel(mesa.Model):
         self.tier_setting = TierSetting(
             quality=np.array([tc.quality for tc in by_tier]),
             distance_km=np.array([[tc.distance_km_urban for tc in by_tier],
-                                  [tc.distance_km_rural for tc in by_tier]]))
+                                  [tc.distance_km_rural for tc in by_tier]]),
+            gatekeeping=np.zeros(len(self.alliance_table)))
 
     def _build_payment(self) -> None:
         """The payment method, with what it may know of hospitals, alliances and members."""
@@ -131,10 +143,12 @@ class SanyiModel(mesa.Model):
         county_of[primary] = self.alliance_table[:, 1]
         county_of[self.alliance_table[:, 1]] = self.alliance_table[:, 1]
         self.history = CaseHistory(len(self.hospital_list), primary.size)
+        self.hospital_rows: list[dict] = []  # hospitals.parquet, a row per hospital and year
         context = PaymentContext(tiers=self.hospital_tier, county_of=county_of, primary=primary,
                                  price_index=self.prices.service_index,
                                  members_by_home=self._members_by_home,
                                  reference_charges=self.tariff.drg_reference_charges)
+        self.payment_context = context
         self.payment = plugin.build(self.cfg.payment, context)
 
     def _members_by_home(self) -> np.ndarray:
@@ -179,6 +193,10 @@ class SanyiModel(mesa.Model):
         self.prices.start_year(self.year)
         self.benefits.start_year(self.year)
         self.payment.start_year(self.year, self.history)
+        self.hospitals.do("adapt")  # best responses to this year's payment, on last year's cases
+        leads = self.payment_context.county_of[self.alliance_table[:, 0]]
+        self.tier_setting.gatekeeping = np.array([self.hospital_list[k].decisions.gatekeeping
+                                                  for k in leads])
         self.purchase_price = self.agency.start_year(self.year,
                                                      self.prices.drug_list_index(self.year))
         self.tariff.refresh(self.purchase_price)
@@ -227,6 +245,7 @@ class SanyiModel(mesa.Model):
         episodes, adherent, rec.demand = self.care.seek(pop, now, (who, cause),
                                                         self.benefit_levels)
         claims = self._bill(episodes)
+        self._schedule_readmissions(claims)
         self.benefits.cover(claims, pop, self.benefit_levels)
         deaths = self.demography.deaths(pop, now, who[dies])
         emigrants = self.demography.emigrants(pop, now, deaths)
@@ -256,8 +275,11 @@ class SanyiModel(mesa.Model):
     def _bill(self, episodes: Episodes) -> Claims:
         """Each hospital treats its own episodes in bulk and bills them at the tariff.
 
-        Claims stay in person order, so the benefit rules pay a person's claims in sequence.
+        First hospitals send the severe cases they choose not to keep to the city hub of the
+        patient's alliance. Claims stay in person order, so the benefit rules pay a person's
+        claims in sequence.
         """
+        self._transfer(episodes)
         by_hospital = np.argsort(episodes.hospital, kind="stable")
         bounds = np.searchsorted(episodes.hospital[by_hospital],
                                  np.arange(len(self.hospital_list) + 1))
@@ -267,6 +289,20 @@ class SanyiModel(mesa.Model):
             mine = by_hospital[bounds[i]:bounds[i + 1]]
             claims.put(mine, hospital.treat(episodes.take(mine), self.tariff))
         return claims
+
+    def _transfer(self, episodes: Episodes) -> None:
+        share = np.array([h.decisions.transfer_share for h in self.hospital_list])
+        severe = (episodes.kind == ADMISSION) & (episodes.severity == N_SEVERITIES - 1)
+        moved = np.flatnonzero(severe & (episodes.u[:, U_TRANSFER] < share[episodes.hospital]))
+        episodes.transferred[moved] = True
+        episodes.hospital[moved] = self.alliance_table[episodes.home[moved], 2]
+        episodes.tier[moved] = 2
+
+    def _schedule_readmissions(self, claims: Claims) -> None:
+        """Patients readmitted within 30 days come back next month for the same diagnosis."""
+        back = np.flatnonzero(claims.readmit)
+        self.population.readmit_due[claims.episodes.person[back]] = (
+            claims.episodes.diagnosis[back] + 1)
 
     def _settle(self, claims: Claims, leavers: np.ndarray, rec: MonthRecord) -> None:
         """The payment method prices each claim; funds pay hospitals their members' share.
@@ -295,8 +331,29 @@ class SanyiModel(mesa.Model):
         for hospital, amount in zip(self.hospital_list, revenue, strict=True):
             hospital.receive(float(amount))
         self.history.current.add(claims)
+        rec.case_weights = self._tally_hospitals(claims)
         rec.claims = claims
         rec.payments_beyond_claims += float(lumps.sum())
+
+    def _tally_hospitals(self, claims: Claims) -> np.ndarray:
+        """The year's admissions, case mix, coding gains and billing outside the case;
+        returns each claim's reference weight as coded (the case-mix index)."""
+        e, n = claims.episodes, len(self.hospital_list)
+        inpatient = e.kind == ADMISSION
+        weight = self.reference_weights[drg_group(e.diagnosis, claims.coded_severity,
+                                                  claims.procedure)]
+        mild = inpatient & (e.severity == 0)
+        tallies = {
+            "weight": np.where(inpatient, weight, 0.0),
+            "upcoded_gain": self.payment.coding_gain(claims, self.year),
+            "mild_revenue": np.where(mild, claims.revenue, 0.0),
+            "shifted_revenue": np.where(inpatient, claims.outside_case, 0.0),
+        }
+        sums = {k: np.bincount(e.hospital, v, n) for k, v in tallies.items()}
+        for h, hospital in enumerate(self.hospital_list):
+            for k, v in sums.items():
+                setattr(hospital.year, k, getattr(hospital.year, k) + float(v[h]))
+        return weight
 
     def _buy_medicines(self, rec: MonthRecord) -> None:
         ordered = np.sum([h.purchases for h in self.hospital_list], axis=0)
@@ -352,12 +409,52 @@ class SanyiModel(mesa.Model):
     def _settle_year_end(self, rec: MonthRecord) -> None:
         """December: the payment method's year-end settlements, booked as their own flow."""
         self.history.add_members(self._members_by_home()[:2] * 12)
-        settlements = self.payment.year_end(self.year, self.history)
-        for fund, amounts in zip(self.funds, settlements, strict=True):
-            fund.settle_year_end(float(amounts.sum()))
+        recovered = self._audit()
+        self._record_hospitals(recovered.sum(axis=0))
+        settlements = self.payment.year_end(self.year, self.history) - recovered
+        for fund, amounts, audit in zip(self.funds, settlements, recovered, strict=True):
+            fund.settle_year_end(float(amounts.sum()), float(audit.sum()))
         for hospital, amount in zip(self.hospital_list, settlements.sum(axis=0), strict=True):
             hospital.receive(float(amount))
         rec.payments_beyond_claims += float(settlements.sum())
+
+    def _record_hospitals(self, recovered: np.ndarray) -> None:
+        """This year's row of each hospital for hospitals.parquet (money at represented scale)."""
+        for h, recovery in zip(self.hospital_list, recovered, strict=True):
+            y, d = h.year, h.decisions
+            mix = self.history.current.case_mix[h.index]
+            weight = mix / mix.sum() if mix.sum() > 0 else np.full(mix.size, 1 / mix.size)
+            scale = self.scale
+            self.hospital_rows.append({
+                "year": self.year, "hospital": h.index, "tier": h.tier,
+                "payment": self.cfg.payment.name, "revenue_yuan": y.revenue * scale,
+                "cost_yuan": y.cost * scale, "surplus_yuan": (y.revenue - y.cost) * scale,
+                "admissions": y.admissions * scale,
+                "alos_days": y.bed_days / y.admissions if y.admissions else float("nan"),
+                "case_mix_index": y.weight / y.admissions if y.admissions else float("nan"),
+                "intensity": float(d.intensity @ weight), "los_factor": float(d.los_factor @ weight),
+                "upcoding_share": float(d.upcoding_share @ weight),
+                "admission_threshold": d.admission_threshold, "transfer_share": d.transfer_share,
+                "shift_share": d.shift_share, "self_pay_share": d.self_pay_share,
+                "upcoded_gain_yuan": y.upcoded_gain * scale,
+                "audit_recoveries_yuan": float(recovery) * scale,
+            })
+
+    def _audit(self) -> np.ndarray:
+        """Audits of the year: an audited hospital pays back what it gained by upcoding,
+        unjustified mild admissions and billing outside the case, plus the penalty; the
+        funds recover it in proportion to what they paid the hospital. (funds, hospitals)"""
+        pay = self.cfg.payment
+        behaviour = self.cfg.behaviour.hospital
+        audited = self.streams.institutions.rng.random(len(self.hospital_list)) < (
+            pay.audit_probability)
+        gains = np.array([h.year.upcoded_gain + h.year.shifted_revenue
+                          + behaviour.unjustified_share_of_mild * h.year.mild_revenue
+                          for h in self.hospital_list])
+        owed = np.where(audited, np.maximum(gains, 0.0) * (1 + pay.audit_penalty), 0.0)
+        due = self.history.current.fund_due[:2]
+        split = due / np.maximum(due.sum(axis=0), 1e-9)
+        return split * owed
 
     def close_year(self) -> None:
         """December, after booking: funds close their books, tallies reset, adaptation."""
@@ -365,7 +462,6 @@ class SanyiModel(mesa.Model):
         for fund in self.funds:
             fund.close_year(self.year, fund.pooled_reserve_or_zero)
         self.population.reset_tallies()
-        self.hospitals.do("adapt")
         self.suppliers.do("close_year")
 
     def _advance(self) -> None:

@@ -11,13 +11,16 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 ANNUAL, MONTHLY, SUMMARY = "annual.parquet", "monthly.parquet", "summary.json"
+HOSPITALS = "hospitals.parquet"
+# Every file a complete run writes; the summary comes last and marks a run as complete.
+OUTPUTS = (ANNUAL, MONTHLY, HOSPITALS, SUMMARY)
 
 
 def _atomic(path: Path, write: Callable[[Path], None]) -> None:
@@ -48,8 +51,8 @@ def _jsonable(value: Any) -> Any:
     raise TypeError(f"cannot write {type(value).__name__} to JSON")
 
 
-def write_run(out_dir: Path, annual: pd.DataFrame, monthly: pd.DataFrame,
-              summary: dict[str, Any]) -> None:
-    write_table(annual, out_dir / ANNUAL)
-    write_table(monthly, out_dir / MONTHLY)
+def write_run(out_dir: Path, tables: Mapping[str, pd.DataFrame], summary: dict[str, Any]) -> None:
+    """The run's tables (file name -> table), then its summary."""
+    for name, table in tables.items():
+        write_table(table, out_dir / name)
     write_json(summary, out_dir / SUMMARY)

@@ -70,6 +70,11 @@ class Tariff:
         return np.where(kind == ADMISSION, los * pricing.inpatient_drug_days_per_bed_day,
                         np.where(kind == ACUTE_VISIT, pricing.outpatient_drug_days_per_visit, 0.0))
 
+    def stent_price(self) -> float:
+        """Average charged price of a coronary stent this year."""
+        orig, gens = self.catalogue.class_products["stent"]
+        return float(self.drug_price[np.r_[orig, gens]].mean())
+
     def drg_reference_charges(self) -> np.ndarray:
         """Expected charges of each DRG group at a county hospital at the norm (the fallback
         of relative weights where a group has no case of its own)."""
@@ -81,9 +86,7 @@ class Tariff:
         kind = np.full(n, ADMISSION)
         service = self.service_charge(kind, tier, severity, los, np.ones(n), np.zeros(n, bool))
         drugs = self.acute_drug_units(kind, los) * self.class_price[self.acute_class, 1]
-        orig, gens = self.catalogue.class_products["stent"]
-        stent = self.drug_price[np.r_[orig, gens]].mean()
-        return service + drugs + procedure * stent
+        return service + drugs + procedure * self.stent_price()
 
     # -- what patients expect, by tier (n, 3) ---------------------------------------------
     def _expected(self, kind: int, severity: np.ndarray, rural: np.ndarray) -> np.ndarray:

@@ -129,6 +129,7 @@ def _check_cross_field(cfg: SanyiConfig) -> None:
         if len(getattr(pop.care_use, key)) != 3:
             raise _fail(f"population.care_use.{key}", getattr(pop.care_use, key),
                         "3 numbers (mild, moderate, severe)")
+    _check_payment_switch(cfg)
     adj = cfg.benefits.adjustment
     if adj.lower_months > adj.upper_months:
         raise _fail("benefits.adjustment.lower_months", adj.lower_months,
@@ -141,6 +142,18 @@ def _check_cross_field(cfg: SanyiConfig) -> None:
         _check_year_key("scenario.utilisation_shock_by_year", year)
         if not _is_number(m) or m < 0:
             raise _fail(f"scenario.utilisation_shock_by_year.{year}", m, "a multiplier >= 0")
+
+
+def _check_payment_switch(cfg: SanyiConfig) -> None:
+    """Methods that learn their rates from fee-for-service claims need a year of them."""
+    from sanyi.model.policies.plugin import policy_class
+
+    method = policy_class("payment", cfg.payment._target_)
+    start = cfg.population.start_year
+    if getattr(method, "learns_from_history", False) and cfg.payment.start_year <= start:
+        raise _fail("payment.start_year", cfg.payment.start_year,
+                    f"a year after population.start_year ({start}): {cfg.payment.name} learns "
+                    "its rates from the fee-for-service claims of the years before the switch")
 
 
 def _check_year_key(key: str, year: str) -> None:

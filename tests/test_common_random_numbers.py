@@ -25,8 +25,8 @@ def test_a_change_that_alters_no_decision_leaves_every_output_identical() -> Non
 
 
 def test_upcoding_under_fee_for_service_moves_only_the_coding() -> None:
-    """Fee-for-service pays items, not codes: upcoding changes the upcoding rate alone."""
+    """Fee-for-service pays items, not codes: upcoding changes the coding measures alone."""
     base, upcoded = _annual(), _annual("behaviour.hospital.upcoding_share=0.3")
     changed = [c for c in base.columns if c not in ("year", "scheme")
                and not np.allclose(base[c], upcoded[c], equal_nan=True, rtol=0, atol=0)]
-    assert changed == ["upcoded_admissions", "upcoding_rate"]
+    assert changed == ["upcoded_admissions", "upcoding_rate", "drg_weight_sum", "case_mix_index"]

@@ -23,7 +23,7 @@ def test_output_files_follow_the_users_umask(tmp_path: Path, umask: int, mode: i
     table = pd.DataFrame({"year": [2024], "reserve_months": [9.5]})
     previous = os.umask(umask)
     try:
-        outputs.write_run(tmp_path, table, table, {"seed": 0})
+        outputs.write_run(tmp_path, {ANNUAL: table, MONTHLY: table}, {"seed": 0})
     finally:
         os.umask(previous)
 

@@ -54,6 +54,8 @@ class TierSetting:
     quality: np.ndarray  # (3,)
     distance_km: np.ndarray  # (2 urban/rural, 3)
     occupancy: np.ndarray = field(default_factory=lambda: np.zeros(3))  # last month's beds
+    # The alliance's referral rule by home facility: utility cost of bypassing primary care.
+    gatekeeping: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
 @dataclass
@@ -65,6 +67,7 @@ class Sought:
     diagnosis: np.ndarray  # 0 acute illness, 1 + c a complication of chronic condition c
     u_forgo: np.ndarray  # uniform deciding forgone care
     emergency: np.ndarray  # never forgone
+    readmission: np.ndarray | None = None  # returns within 30 days of an admission
 
 
 class CareSeeking:
@@ -112,7 +115,7 @@ class CareSeeking:
         return b.forgone_max / (1 + np.exp(-b.forgone_slope * (burden - b.forgone_pivot)))
 
     def _choose_tier(self, kind: int, oop: np.ndarray, income: np.ndarray, rural: np.ndarray,
-                     min_tier: np.ndarray, u: np.ndarray) -> np.ndarray:
+                     min_tier: np.ndarray, u: np.ndarray, gate: np.ndarray) -> np.ndarray:
         """Multinomial-logit tier choice; ``u`` is one uniform per episode.
 
         Utilities are taken relative to primary care, so two exponentials per episode give
@@ -131,6 +134,7 @@ class CareSeeking:
                              constants[1] + c.bypass_referral]))  # (urban/rural, 3)
         relative = (fixed[:, 1:] - fixed[:, :1]).astype(np.float32)[rural.astype(np.int64)]
         relative += (oop[:, 1:] - oop[:, :1]).astype(np.float32) * per_income[:, None]
+        relative -= gate.astype(np.float32)[:, None]  # the alliance's referral rule
         odds = np.exp(np.clip(relative, -60, 60))  # county, city vs primary
         primary = np.where(min_tier > 0, np.float32(0), np.float32(1))
         total = primary + odds[:, 0] + odds[:, 1]
@@ -148,8 +152,9 @@ class CareSeeking:
         oop = charges * share + np.minimum(deductible, charges) * (1 - share)
         income = pop.income[who]
         u_choice = self.streams.choice.rng.random(who.size, dtype=np.float32)
+        gate = self.tiers.gatekeeping[pop.home[who]]
         tier = self._choose_tier(kind, oop, income, pop.rural[who], MIN_TIER_BY_SEVERITY[s.severity],
-                                 u_choice)
+                                 u_choice, gate)
         chosen = np.take_along_axis(oop, tier[:, None].astype(np.int64), axis=1)[:, 0]
         forgone = (s.u_forgo < self._forgo_probability(chosen, income)) & ~s.emergency
         tally.count(fund, forgone)
@@ -163,6 +168,9 @@ class CareSeeking:
             rural=pop.rural[kept], tier=tier[keep],
             hospital=self.alliance[pop.home[kept], tier[keep]].astype(np.int16),
             home=pop.home[kept],
+            readmission=(s.readmission[keep] if s.readmission is not None
+                         else np.zeros(kept.size, dtype=bool)),
+            transferred=np.zeros(kept.size, dtype=bool),
             u=np.empty((kept.size, 0), dtype=np.float32),  # drawn for all episodes in ``seek``
         )
 
@@ -230,10 +238,18 @@ class CareSeeking:
         width = np.asarray(self.cfg.population.care_use.severity_shares)[severity]
         u_forgo = (v - low) / np.maximum(width, 1e-12)
         complicated, cause = events  # emergencies: severe and never forgone
+        back = np.flatnonzero(pop.readmit_due > 0)  # readmissions: moderate, never forgone
+        diagnosis_back = pop.readmit_due[back] - 1
+        pop.readmit_due[back] = 0
+        n_acute, n_urgent = acute.size, complicated.size + back.size
         return Sought(
-            who=np.concatenate([acute, complicated]),
-            severity=np.concatenate([severity, np.full(complicated.size, 2)]),
-            diagnosis=np.concatenate([np.zeros(acute.size, dtype=np.int8), 1 + cause]),
-            u_forgo=np.concatenate([u_forgo, np.ones(complicated.size)]),
-            emergency=np.r_[np.zeros(acute.size, dtype=bool), np.ones(complicated.size, dtype=bool)],
+            who=np.concatenate([acute, complicated, back]),
+            severity=np.concatenate([severity, np.full(complicated.size, 2),
+                                     np.full(back.size, 1)]),
+            diagnosis=np.concatenate([np.zeros(n_acute, dtype=np.int8), 1 + cause,
+                                      diagnosis_back]),
+            u_forgo=np.concatenate([u_forgo, np.ones(n_urgent)]),
+            emergency=np.r_[np.zeros(n_acute, dtype=bool), np.ones(n_urgent, dtype=bool)],
+            readmission=np.r_[np.zeros(n_acute + complicated.size, dtype=bool),
+                              np.ones(back.size, dtype=bool)],
         )

@@ -210,6 +210,7 @@ class Demography:
         pop.aware[idx] = 0
         pop.treated[idx] = 0
         pop.controlled[idx] = 0
+        pop.readmit_due[idx] = 0
         pop.reset_tallies(idx)
         pop.account[idx] = 0.0
         pop.hrql[idx] = 1.0

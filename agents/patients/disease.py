@@ -26,6 +26,9 @@ from sanyi.model.streams import Streams
 HRQL_BY_AGE = np.array([0.96, 0.94, 0.91, 0.88, 0.84], dtype=np.float32)
 HRQL_AGE_EDGES = np.array([45, 60, 70, 80])
 UNCONTROLLED_EXTRA_DECREMENT = 0.5  # uncontrolled conditions cost 50 % more utility
+# A complication after discharge costs a month at this much lower quality of life before
+# the readmission (assumption: about the EQ-5D loss of an acute episode).
+READMISSION_HRQL_LOSS = 0.1
 
 
 @dataclass(frozen=True)
@@ -245,5 +248,6 @@ def update_hrql(pop: PatientPopulation, now: int) -> None:
     index = _BAND_OF_AGE[age] + pop.conditions
     np.take(_HRQL_BASE, index, out=pop.hrql)
     pop.hrql -= _UNCONTROLLED_EXTRA[pop.conditions & ~pop.controlled]
+    pop.hrql -= (pop.readmit_due > 0) * np.float32(READMISSION_HRQL_LOSS)
     np.maximum(pop.hrql, 0.0, out=pop.hrql)
     pop.hrql *= pop.alive

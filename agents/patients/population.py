@@ -47,6 +47,7 @@ FIELDS: dict[str, np.dtype] = {
     "aware": np.dtype(np.uint8),  # conditions diagnosed (a subset of conditions)
     "treated": np.dtype(np.uint8),  # conditions under treatment (a subset of aware)
     "controlled": np.dtype(np.uint8),  # conditions under control (a subset of treated)
+    "readmit_due": np.dtype(np.int8),  # diagnosis + 1 of a readmission due next month, or 0
     "hrql": np.dtype(np.float32),  # health-related quality of life weight, 0..1
     "home": np.dtype(np.int16),  # home primary-care facility (index among primary hospitals)
     "oop_year": np.dtype(np.float32),  # out-of-pocket spending this calendar year, yuan
@@ -116,6 +117,7 @@ class PatientPopulation:
         self.aware[idx] = 0
         self.treated[idx] = 0
         self.controlled[idx] = 0
+        self.readmit_due[idx] = 0
         self.account[idx] = 0.0
         self._free = np.concatenate([self._free, idx.astype(np.int64)])
         self._version += 1

@@ -79,7 +79,7 @@ def controls(conf_dir: Path = configure.CONF_DIR) -> list[Control]:
                   f"Resident inpatient reimbursement, {label} (0-1)", "InputText", True)
           for tier, label in (("primary", "primary care"), ("secondary", "county hospital"),
                               ("tertiary", "city hospital"))],
-        Control("behaviour__hospital__audit_probability", "Audit probability per case (0-1)",
+        Control("payment__audit_probability", "Audit probability per hospital-year (0-1)",
                 "InputText", True),
     ]
     setting = [

@@ -209,7 +209,8 @@ class CurrentBenefits:
 
     @staticmethod
     def channel(kind: np.ndarray, conditions: np.ndarray) -> np.ndarray:
-        """Outpatient channel of each claim (chronic follow-ups by the conditions treated)."""
+        """Outpatient channel of each claim (chronic follow-ups by the conditions treated;
+        an admission's pre-admission tests go to the general pool)."""
         chronic = np.where((conditions & SPECIAL_MASK) > 0, SPECIAL, TWO_DISEASE)
         return np.where(kind == CHRONIC_VISIT, chronic, GENERAL)
 
@@ -241,15 +242,19 @@ class CurrentBenefits:
         e = claims.episodes
         f, t, person = e.fund.astype(np.int64), e.tier.astype(np.int64), e.person
         total = claims.total_charge
-        in_scope = total * (1 - self.out_of_scope[f, t])
+        within = 1 - self.out_of_scope[f, t]
+        in_scope = (total - claims.self_pay_charge) * within  # self-paid items: all patients'
+        shifted = claims.shifted_charge * within  # billed as a pre-admission outpatient visit
         inpatient = e.kind == ADMISSION
         runs = group_by_person(person)
         lvl = self._level(f, level)
         inpatient_ratio = np.clip((self.ratio[f, t] + self.retiree_bonus[f] * e.retiree) * lvl,
                                   0.0, 1.0)
-        nominal = np.where(inpatient, np.maximum(in_scope - self.deductible_table[f, t], 0.0)
+        stay = in_scope - shifted
+        nominal = np.where(inpatient, np.maximum(stay - self.deductible_table[f, t], 0.0)
                            * inpatient_ratio, 0.0)
-        nominal += self._outpatient(claims, in_scope, pop, runs, f, lvl)
+        nominal += self._outpatient(claims, np.where(inpatient, shifted, in_scope), pop, runs,
+                                    f, lvl)
         fund_pay = cap_by_person(nominal, self.ceiling[f] - pop.fund_year[person], runs)
         patient = total - fund_pay
         from_account = np.where((f == 0) & ~inpatient, patient, 0.0)
@@ -265,12 +270,14 @@ class CurrentBenefits:
     def _outpatient(self, claims: Claims, in_scope: np.ndarray, pop: PatientPopulation,
                     runs: tuple[np.ndarray, np.ndarray, np.ndarray], f: np.ndarray,
                     lvl: np.ndarray) -> np.ndarray:
-        """Fund payments for outpatient claims, channel by channel, within yearly limits.
+        """Fund payments for outpatient care, channel by channel, within yearly limits.
 
-        The general pool pays only above the person's yearly outpatient deductible.
+        ``in_scope`` is the outpatient part of each claim: all of a visit, and of an admission
+        the tests billed before it as an outpatient visit (general pool). The general pool
+        pays only above the person's yearly outpatient deductible.
         """
         e, person = claims.episodes, claims.episodes.person
-        outpatient = e.kind != ADMISSION
+        outpatient = in_scope > 0
         channel = self.channel(e.kind, e.conditions)
         general = np.where(outpatient & (channel == GENERAL), in_scope, 0.0)
         left = self.outpatient_deductible[f] - pop.outpatient_deductible_year[person]

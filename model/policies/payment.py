@@ -76,11 +76,19 @@ class PaymentMethod(Protocol):
     def case_revenue(self, cases: CaseView, year: int) -> np.ndarray:
         """What the hospital expects to earn for each case (its decision rule reads it)."""
 
+    def coding_gain(self, claims: Claims, year: int) -> np.ndarray:
+        """Revenue each claim earned by being coded above its true severity (audits claw
+        it back)."""
+
+    def outpatient_revenue(self, cases: CaseView, year: int) -> np.ndarray:
+        """What the hospital expects to earn for outpatient visits (its referral rule)."""
+
 
 class Method:
     """Fee-for-service until ``start_year``, then the subclass's rules (``_price`` ...)."""
 
     Config = PaymentConfig
+    learns_from_history = True  # rates come from the fee-for-service years before the switch
 
     def __init__(self, cfg: PaymentConfig, context: PaymentContext) -> None:
         self.cfg = cfg
@@ -107,6 +115,12 @@ class Method:
     def case_revenue(self, cases: CaseView, year: int) -> np.ndarray:
         return self._case_revenue(cases, year) if self.active(year) else cases.charges
 
+    def coding_gain(self, claims: Claims, year: int) -> np.ndarray:
+        return self._coding_gain(claims, year) if self.active(year) else np.zeros(len(claims))
+
+    def outpatient_revenue(self, cases: CaseView, year: int) -> np.ndarray:
+        return self._outpatient_revenue(cases, year) if self.active(year) else cases.charges
+
     # -- what a method changes (fee-for-service by default) --------------------------------
     def _prepare(self, year: int, history: CaseHistory) -> None:
         pass
@@ -123,9 +137,17 @@ class Method:
     def _case_revenue(self, cases: CaseView, year: int) -> np.ndarray:
         return cases.charges
 
+    def _coding_gain(self, claims: Claims, year: int) -> np.ndarray:
+        return np.zeros(len(claims))
+
+    def _outpatient_revenue(self, cases: CaseView, year: int) -> np.ndarray:
+        return cases.charges
+
 
 class FeeForService(Method):
     """Hospitals earn the price schedule for every service, drug and consumable billed."""
+
+    learns_from_history = False
 
 
 def admissions(claims: Claims) -> np.ndarray:
@@ -196,3 +218,15 @@ class Mixed(Method):
 
     def _case_revenue(self, cases: CaseView, year: int) -> np.ndarray:
         return self.table[cases.tier, 1].case_revenue(cases, year)
+
+    def _outpatient_revenue(self, cases: CaseView, year: int) -> np.ndarray:
+        return self.table[cases.tier, 0].outpatient_revenue(cases, year)
+
+    def _coding_gain(self, claims: Claims, year: int) -> np.ndarray:
+        tier = self.ctx.tiers[claims.episodes.hospital]
+        gain = np.zeros(len(claims))
+        for t in range(3):
+            mine = np.flatnonzero(tier == t)
+            if mine.size:
+                gain[mine] = self.table[t, 1].coding_gain(claims.subset(mine), year)
+        return gain

@@ -145,3 +145,6 @@ class Capitation(Method):
         lead = self.ctx.county_of[cases.hospital] == cases.hospital
         capitated = cases.tier == 0 or (self.cfg.scope == "alliance" and lead)
         return cases.charges * (1 - cases.fund_share) if capitated else cases.charges
+
+    def _outpatient_revenue(self, cases: CaseView, year: int) -> np.ndarray:
+        return self._case_revenue(cases, year)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sanyi.model.batches import Claims, drg_group
-from sanyi.model.config import PaymentConfig, between, nonneg, positive, probability
+from sanyi.model.config import PaymentConfig, between, nonneg, one_of, positive, probability
 from sanyi.model.history import CaseHistory, YearOfCases
 from sanyi.model.policies.payment import (
     N_PAYING_FUNDS,
@@ -56,6 +56,12 @@ class DRGConfig(PaymentConfig):
     # e.g. the CHS-DRG 1.1 technical specification: 高倍率/低倍率 cases).
     high_outlier: float = positive(3.0)
     low_outlier: float = probability(0.4)
+    # Base rates after the switch year: ``budget`` (China's practice: the regional DRG budget
+    # grows by budget_growth a year and the rate is what the year's coded weights leave of it,
+    # so volume growth and coding creep lower the rate) or ``indexed`` (the rate follows the
+    # service price index whatever the volume).
+    base_rate_rule: str = one_of("budget", "budget", "indexed")
+    budget_growth: float = between(0.05, -0.2, 0.5)
 
 
 class DRG(Method):
@@ -72,6 +78,7 @@ class DRG(Method):
 
     def _prepare(self, year: int, history: CaseHistory) -> None:
         if self.weights is not None:
+            self._update_base(year, history)
             return
         learned = _learning_years(self.cfg, history, self.cfg.weight_years)
         reference = self.ctx.reference_charges()
@@ -83,6 +90,7 @@ class DRG(Method):
         self.weights = means / overall
         self.base = self._budget_neutral_base(learned)
         self.base_year = max(y for y in history.years)
+        self.last_weight = None
 
     def _budget_neutral_base(self, learned: YearOfCases) -> np.ndarray:
         """Per tier: the learning years' charges / their cases' weights (revenue-neutral)."""
@@ -96,11 +104,25 @@ class DRG(Method):
         fallback = charges.sum() / max(weighted.sum(), 1e-9)
         return np.where(base > 0, base, fallback)
 
+    def _update_base(self, year: int, history: CaseHistory) -> None:
+        """Under a regional budget the base rate moves against the growth of coded weights:
+        the budget grows by ``budget_growth``, so more (or heavier-coded) cases each earn less."""
+        if self.cfg.base_rate_rule != "budget" or self.base is None:
+            return
+        last = history.last()
+        weight = float((last.cases @ self.weights).sum())
+        if self.last_weight:
+            self.base = self.base * (1 + self.cfg.budget_growth) * self.last_weight / weight
+        self.last_weight = weight
+        self.base_year = year
+
     def standard(self, tier: np.ndarray, group: np.ndarray, year: int) -> np.ndarray:
-        """The group's standard payment at a tier in ``year`` (indexed to prices)."""
+        """The group's standard payment at a tier in ``year``."""
         if self.base is None:
             return np.zeros(group.size)
-        index = self.ctx.price_index(year) / self.ctx.price_index(self.base_year)
+        index = 1.0
+        if self.cfg.base_rate_rule == "indexed":
+            index = self.ctx.price_index(year) / self.ctx.price_index(self.base_year)
         return self.base[tier] * self.weights[group] * index
 
     def _pay(self, standard: np.ndarray, charges: np.ndarray) -> np.ndarray:
@@ -109,14 +131,27 @@ class DRG(Method):
         pay = np.where(high, standard + charges - self.cfg.high_outlier * standard, standard)
         return np.where(low | (standard <= 0), charges, pay)
 
+    def _standards(self, claims: Claims, idx: np.ndarray, year: int,
+                   coded: bool = True) -> np.ndarray:
+        e = claims.episodes
+        severity = claims.coded_severity[idx] if coded else e.severity[idx]
+        group = drg_group(e.diagnosis[idx], severity, claims.procedure[idx])
+        return self.standard(self.ctx.tiers[e.hospital[idx]], group, year)
+
     def _price(self, claims: Claims, year: int) -> np.ndarray:
+        """The case's DRG payment; items billed outside the case are paid item by item."""
         revenue = claims.total_charge.copy()
         idx = admissions(claims)
-        e = claims.episodes
-        group = drg_group(e.diagnosis[idx], claims.coded_severity[idx], claims.procedure[idx])
-        tier = self.ctx.tiers[e.hospital[idx]]
-        revenue[idx] = self._pay(self.standard(tier, group, year), revenue[idx])
+        outside = claims.outside_case[idx]
+        revenue[idx] = self._pay(self._standards(claims, idx, year),
+                                 revenue[idx] - outside) + outside
         return revenue
+
+    def _coding_gain(self, claims: Claims, year: int) -> np.ndarray:
+        gain = np.zeros(len(claims))
+        idx = admissions(claims)
+        gain[idx] = self._standards(claims, idx, year) - self._standards(claims, idx, year, False)
+        return gain
 
     def _case_revenue(self, cases: CaseView, year: int) -> np.ndarray:
         group = drg_group(cases.diagnosis, cases.coded_severity, cases.procedure)
@@ -181,12 +216,23 @@ class DIP(Method):
         group = drg_group(e.diagnosis[idx], claims.coded_severity[idx], claims.procedure[idx])
         fund, hosp = e.fund[idx].astype(np.int64), e.hospital[idx].astype(np.int64)
         points = self.points[group]
-        revenue[idx] = points * self.value[fund] * self.cfg.provisional_share
+        revenue[idx] = (points * self.value[fund] * self.cfg.provisional_share
+                        + claims.outside_case[idx])
         h = self.ctx.n_hospitals
         cell = fund * h + hosp
         self.points_year += np.bincount(cell, points, N_PAYING_FUNDS * h).reshape(-1, h)
-        self.prepaid_year += np.bincount(cell, revenue[idx], N_PAYING_FUNDS * h).reshape(-1, h)
+        prepaid = revenue[idx] - claims.outside_case[idx]
+        self.prepaid_year += np.bincount(cell, prepaid, N_PAYING_FUNDS * h).reshape(-1, h)
         return revenue
+
+    def _coding_gain(self, claims: Claims, year: int) -> np.ndarray:
+        gain = np.zeros(len(claims))
+        idx = admissions(claims)
+        e = claims.episodes
+        coded = drg_group(e.diagnosis[idx], claims.coded_severity[idx], claims.procedure[idx])
+        true = drg_group(e.diagnosis[idx], e.severity[idx], claims.procedure[idx])
+        gain[idx] = (self.points[coded] - self.points[true]) * self.value[e.fund[idx]]
+        return gain
 
     def _year_end(self, year: int, history: CaseHistory) -> np.ndarray:
         """The point value is set to budget / points; hospitals get points x value - prepaid."""
@@ -244,7 +290,8 @@ class PerDiem(Method):
             return revenue
         idx = admissions(claims)
         tier = self.ctx.tiers[claims.episodes.hospital[idx]]
-        revenue[idx] = self._pay(tier, claims.los_days[idx].astype(float), year)
+        revenue[idx] = (self._pay(tier, claims.los_days[idx].astype(float), year)
+                        + claims.outside_case[idx])
         return revenue
 
     def _case_revenue(self, cases: CaseView, year: int) -> np.ndarray:
