@@ -71,7 +71,8 @@ class Collected:
 
     def counts(self) -> str:
         n = self.runs.status.value_counts()
-        return (f"{len(self.runs)} jobs: {n.get(OK, 0)} ok, {n.get(FAILED, 0)} failed, "
+        plural = "" if len(self.runs) == 1 else "s"
+        return (f"{len(self.runs)} job{plural}: {n.get(OK, 0)} ok, {n.get(FAILED, 0)} failed, "
                 f"{n.get(MISSING, 0)} missing")
 
     def save(self, out: Path, long: bool = False) -> list[Path]:

@@ -103,9 +103,9 @@ def make_figures(sweep: Collected, out: Path, kinds: list[str], metrics: list[st
                  baseline: str | None = None, formats: list[str] = ("png", "pdf"),
                  fan_metric: str = "reserve_months") -> list[Path]:
     """Write the chosen figures; skip, with a printed reason, those the sweep cannot show."""
-    _check_names(sweep, [*metrics, fan_metric], kpis)
     if not (sweep.runs.status == OK).any():
         raise UsageError("no finished runs to plot (" + sweep.counts() + ")")
+    _check_names(sweep, [*metrics, fan_metric], kpis)
     hue, col = default_facets(sweep, hue, col)
     base = _baseline(sweep, hue, baseline) if hue is not None else None
     out.mkdir(parents=True, exist_ok=True)
