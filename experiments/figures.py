@@ -33,8 +33,18 @@ CI_SEED = 0  # bootstrap seed: the same figure from the same data
 
 
 def _panels(n_rows: int, n_cols: int, height: float = PANEL[1]) -> tuple[Figure, np.ndarray]:
+    """Panels sharing both axes, so that outer tick labels are true for every panel."""
     fig = Figure(figsize=(PANEL[0] * n_cols + 1.0, height * n_rows + 1.0), layout="constrained")
-    return fig, fig.subplots(n_rows, n_cols, sharey=True, squeeze=False)
+    return fig, fig.subplots(n_rows, n_cols, sharex=True, sharey=True, squeeze=False)
+
+
+def _wrapped(n: int, height: float = PANEL[1]) -> tuple[Figure, list]:
+    """``n`` panels in rows of at most three (four as two by two); the spare axes hidden."""
+    cols = n if n <= 3 else 2 if n == 4 else 3
+    fig, grid = _panels(int(np.ceil(n / cols)), cols, height)
+    for ax in grid.flat[n:]:
+        ax.set_visible(False)
+    return fig, list(grid.flat[:n])
 
 
 def _levels(frame: pd.DataFrame, column: str | None) -> list:
@@ -80,17 +90,18 @@ def trajectory(sweep: Collected, metric: str, hue: str | None = None, col: str |
     factor, scale = money_scale(data[metric], describe(metric)[1])
     data[metric] = data[metric] * factor
     levels = _levels(data, col)
-    fig, axes = _panels(1, len(levels))
+    fig, axes = _wrapped(len(levels))
     order = _levels(data, hue) if hue else None
-    for ax, level in zip(axes[0], levels, strict=True):
+    legend_ax = axes[min(len(axes), 2 if len(axes) == 4 else 3) - 1]  # right end of the top row
+    for ax, level in zip(axes, levels, strict=True):
         sns.lineplot(data=_subset(data, col, level), x="year", y=metric, hue=hue, hue_order=order,
                      ax=ax, errorbar=("ci", 95), n_boot=1000, seed=CI_SEED, marker="o",
-                     markersize=4, legend=ax is axes[0][-1] and hue is not None)
+                     markersize=3, legend=ax is legend_ax and hue is not None)
         ax.set(title=_facet_title(col, level), xlabel="Year", ylabel=axis_label(metric, scale))
         ax.xaxis.get_major_locator().set_params(integer=True)
-    _label_outer(axes)
-    if hue is not None and axes[0][-1].get_legend():
-        sns.move_legend(axes[0][-1], "upper left", bbox_to_anchor=(1.02, 1), title=column_title(hue))
+    _label_outer(np.array(axes))
+    if hue is not None and legend_ax.get_legend():
+        sns.move_legend(legend_ax, "upper left", bbox_to_anchor=(1.02, 1), title=column_title(hue))
     fig.suptitle(f"{describe(metric)[0]}, {SCHEMES.get(scheme, scheme)}\n"
                  f"mean and 95 % confidence band over {_n_seeds(data)} seeds")
     return fig
@@ -130,9 +141,11 @@ def heatmap(sweep: Collected, kpi: str, row: str, col: str | None = None) -> Fig
     ax = fig.subplots()
     colours = means.where(nones < 1) * money_scale(means.stack(), unit)[0]  # blank: nothing happened
     coloured = bool(colours.notna().any().any())
+    low, high = (colours.min().min(), colours.max().max()) if coloured else (0, 1)
+    flat = low == high  # one value everywhere: no colour scale to read
     sns.heatmap(colours, annot=text, fmt="", cmap="viridis", ax=ax, linewidths=0.5,
-                linecolor="0.85", cbar=coloured, cbar_kws={"label": display_unit(unit)},
-                **({} if coloured else {"vmin": 0, "vmax": 1}))
+                linecolor="0.85", cbar=coloured and not flat, cbar_kws={"label": display_unit(unit)},
+                vmin=low - flat, vmax=high + flat)
     for i, j in zip(*np.nonzero(notes == "none"), strict=True):  # seaborn skips blank cells
         ax.text(j + 0.5, i + 0.5, "none", ha="center", va="center", color="0.35")
     ax.set(xlabel=column_title(col) if col else "", ylabel=column_title(row))
@@ -174,11 +187,11 @@ def paired_figure(table: pd.DataFrame, kpi: str, lever: str, baseline,
                   by: str | None = None) -> Figure:
     """Mean paired difference and its 95 % t-interval, one row per option."""
     levels = _levels(table, by)
-    fig, axes = _panels(1, len(levels), height=0.5 * table[lever].nunique() + 1.2)
+    fig, axes = _wrapped(len(levels), height=0.5 * table[lever].nunique() + 1.2)
     label, unit = describe(kpi, run_level=True)
     factor = 100.0 if unit == "share" else 1.0
     unit_text = "percentage points" if unit == "share" else unit
-    for ax, level in zip(axes[0], levels, strict=True):
+    for ax, level in zip(axes, levels, strict=True):
         sub = _subset(table, by, level)
         y = np.arange(len(sub))
         ax.errorbar(sub.mean_difference * factor, y, fmt="o", color="C0", capsize=4,
@@ -187,9 +200,10 @@ def paired_figure(table: pd.DataFrame, kpi: str, lever: str, baseline,
         ax.axvline(0, color="0.4", lw=0.8, ls="--")
         ax.set_yticks(y, [str(o) for o in sub[lever]])
         ax.set_ylim(-0.7, len(sub) - 0.3)
-        ax.set(title=_facet_title(by, level), ylabel=column_title(lever),
+        ax.set(title=_facet_title(by, level),
                xlabel=textwrap.fill(f"Difference from {baseline} ({unit_text})", 40))
-    _label_outer(axes)
+    _label_outer(np.array(axes))
+    fig.supylabel(column_title(lever), fontsize="medium")
     pairs = int(table.n_pairs.min()) if len(table) else 0
     fig.suptitle(f"{label}: each {column_title(lever)} option minus {baseline}\n"
                  f"mean of differences on equal seeds, 95 % t-interval ({pairs} pairs or more)",
@@ -199,27 +213,30 @@ def paired_figure(table: pd.DataFrame, kpi: str, lever: str, baseline,
 
 def fan_chart(sweep: Collected, metric: str = "reserve_months", hue: str | None = None,
               col: str | None = None, scheme: str = "all") -> Figure:
-    """Median and 50 % / 90 % bands of a metric over seeds, one panel per option."""
+    """Median and 50 % / 90 % bands of a metric over seeds: ``hue`` across, ``col`` down."""
     data = _scheme_rows(sweep, metric, scheme)
     factor, scale = money_scale(data[metric], describe(metric)[1])
     data[metric] = data[metric] * factor
     options, levels = _levels(data, hue), _levels(data, col)
-    fig, axes = _panels(len(levels), len(options))
+    fig, axes = _panels(len(levels), len(options), height=2.6 if len(levels) > 2 else PANEL[1])
     for r, level in enumerate(levels):
         for c, option in enumerate(options):
             sub = _subset(_subset(data, col, level), hue, option)
             q = sub.groupby("year")[metric].quantile([0.05, 0.25, 0.5, 0.75, 0.95]).unstack()
             ax = axes[r][c]
-            ax.fill_between(q.index, q[0.05], q[0.95], color="C0", alpha=0.2, label="90 % of runs")
-            ax.fill_between(q.index, q[0.25], q[0.75], color="C0", alpha=0.4, label="50 % of runs")
+            ax.fill_between(q.index, q[0.05], q[0.95], color="C0", alpha=0.2, label="90 % of seeds")
+            ax.fill_between(q.index, q[0.25], q[0.75], color="C0", alpha=0.4, label="50 % of seeds")
             ax.plot(q.index, q[0.5], color="C0", lw=2, label="median")
             if "reserve" in metric:  # a reserve runs out at zero: keep it in view
                 ax.axhline(0, color="0.3", lw=0.8)
-            title = ", ".join(t for t in (_facet_title(hue, option), _facet_title(col, level)) if t)
-            ax.set(title=title, xlabel="Year", ylabel=axis_label(metric, scale))
+            ax.set(title=_facet_title(hue, option) if r == 0 else "", xlabel="Year")
+            if c == len(options) - 1 and col is not None:  # row label on the right
+                ax.text(1.03, 0.5, _facet_title(col, level), transform=ax.transAxes,
+                        rotation=270, va="center", ha="left")
             ax.xaxis.get_major_locator().set_params(integer=True)
     _label_outer(axes)
-    axes[0][-1].legend(loc="upper left", bbox_to_anchor=(1.02, 1))
+    fig.supylabel(axis_label(metric, scale, width=60), fontsize="medium")
+    fig.legend(*axes[0][0].get_legend_handles_labels(), loc="outside lower center", ncols=3)
     fig.suptitle(f"{describe(metric)[0]}, {SCHEMES.get(scheme, scheme)}\n"
                  f"median, middle 50 % and 90 % of {_n_seeds(data)} seeds")
     return fig
