@@ -161,12 +161,12 @@ def _read(path: Path, columns: list[str]) -> pa.Table:
     return parquet.read(columns=[c for c in columns if c in names], use_threads=False)
 
 
-def _annual_table(runs: pd.DataFrame, config_columns: list[str], root: Path,
+def _annual_table(runs: pd.DataFrame, config_columns: list[str], folders: dict[str, Path],
                   metrics: list[str] | None) -> pd.DataFrame:
     ok = runs.index[runs.status == OK]
     if not len(ok):
         return pd.DataFrame(columns=["run", *config_columns, *KEYS])
-    paths = [root / r / ANNUAL if (root / r).is_dir() else root / ANNUAL for r in runs.run[ok]]
+    paths = [folders[run] / ANNUAL for run in runs.run[ok]]
     columns = _columns(paths[0], metrics)
     with ThreadPoolExecutor(max_workers=READERS) as pool:  # Parquet reads release the GIL
         tables = list(pool.map(lambda p: _read(p, columns), paths))
@@ -186,7 +186,7 @@ def collect(path: str | Path, metrics: list[str] | None = None) -> Collected:
     if not jobs:
         raise UsageError(f"no runs in {root} (a run folder holds .hydra/, summary.json or error.json)")
     runs, config_columns = _runs_table(jobs)
-    annual = _annual_table(runs, config_columns, root, metrics)
+    annual = _annual_table(runs, config_columns, {job.run: job.path for job in jobs}, metrics)
     if len(annual):
         last = annual.groupby("run", observed=True)["year"].max()
         runs.insert(len(config_columns) + 2, "last_year", runs.run.map(last).astype("Int64"))
