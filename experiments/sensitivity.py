@@ -154,10 +154,16 @@ def _main(argv: list[str] | None) -> int:
     parser.add_argument("--spec", type=Path, default=DEFAULT_SPEC)
     parser.add_argument("--method", choices=("morris", "sobol"), default="morris")
     parser.add_argument("--out", type=Path, default=Path("sensitivity"))
+    parser.add_argument("--trajectories", type=int, help="Morris trajectories (default: the spec's)")
+    parser.add_argument("--sobol-n", type=int, help="Sobol base sample, a power of 2 (default: the spec's)")
+    parser.add_argument("--seeds", type=int, help="seeds per sample point (default: the spec's)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the sample and the bootstrap")
     parser.add_argument("overrides", nargs="*", help="Hydra overrides for every run (and launcher)")
     args = parser.parse_args(argv)
     spec = load_spec(args.spec)
+    spec.trajectories = args.trajectories or spec.trajectories
+    spec.sobol_n = args.sobol_n or spec.sobol_n
+    spec.seeds = args.seeds or spec.seeds
     out = args.out.resolve()
     points = sample(spec, args.method, args.seed)
     names = write_sample(out, spec, points)

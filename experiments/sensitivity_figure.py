@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -22,18 +24,21 @@ def figure(table: pd.DataFrame, method: str) -> Figure:
         y = np.arange(len(sub))
         label, unit = describe(kpi, run_level=True)
         if method == "morris":
-            ax.barh(y, sub.mu_star, xerr=sub.mu_star_conf, color="C0", capsize=3)
-            ax.set_xlabel(f"μ*: mean |change| over the parameter's range ({display_unit(unit)})")
+            scale = 100.0 if unit == "share" else 1.0  # shares in percentage points
+            ax.barh(y, sub.mu_star * scale, xerr=sub.mu_star_conf * scale, color="C0", capsize=3)
+            shown = "percentage points" if unit == "share" else display_unit(unit)
+            ax.set_xlabel(f"μ* ({shown})")
         else:
             ax.barh(y + 0.2, sub.ST, height=0.4, xerr=sub.ST_conf, color="C1", label="total")
             ax.barh(y - 0.2, sub.S1, height=0.4, xerr=sub.S1_conf, color="C0", label="first order")
             ax.set_xlabel("share of the KPI's variance")
             ax.legend(fontsize="small")
         ax.set_yticks(y, sub.parameter, fontsize="small")
-        ax.set_title(label, fontsize="medium")
+        ax.set_title(textwrap.fill(label, 45), fontsize="medium")
     for ax in axes.flat[len(kpis):]:
         ax.set_visible(False)
-    name = ("Morris elementary effects (bars: μ*, lines: 95 % bootstrap interval)"
+    name = ("Morris μ*: mean absolute change of the KPI as a parameter moves across its range\n"
+            "(bars; lines: 95 % bootstrap interval)"
             if method == "morris" else "Sobol indices (lines: 95 % bootstrap interval)")
     fig.suptitle(f"Which uncertainties move the run-level KPIs\n{name}")
     return fig
