@@ -3,12 +3,14 @@
     python benchmarks/collect_benchmark.py RUN_FOLDER --jobs 1000
 
 Copies one real run's folder (outputs and ``.hydra/``) into ``--jobs`` job folders of a
-temporary sweep, then times ``collect`` (scan + read) and writing the two Parquet tables.
+temporary sweep, then times ``collect`` (scan + read) and writing the two Parquet tables, and
+reports the process's peak resident memory.
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import shutil
 import tempfile
 import time
@@ -35,8 +37,10 @@ def main() -> None:
         read = time.perf_counter() - started
         collected.save(sweep / "collected")
         total = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     print(f"{collected.counts()}; {len(collected.annual):,} rows x {collected.annual.shape[1]} "
-          f"columns; collect {read:.2f} s, collect + write {total:.2f} s")
+          f"columns; collect {read:.2f} s, collect + write {total:.2f} s; peak memory "
+          f"{peak:.0f} MiB (whole process)")
 
 
 if __name__ == "__main__":
