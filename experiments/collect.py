@@ -198,8 +198,8 @@ def load(folder: str | Path) -> Collected:
     folder = Path(folder)
     runs = pd.read_parquet(folder / RUNS_FILE)
     annual = pd.read_parquet(folder / ANNUAL_FILE)
-    config_columns = [c for c in annual.columns if c in runs.columns and c != "run"]
-    return Collected(annual, runs, config_columns)
+    columns = list(annual.columns)  # run, the config columns, year, scheme, the metrics
+    return Collected(annual, runs, columns[1:columns.index("year")])
 
 
 def open_sweep(path: str | Path) -> Collected:

@@ -61,6 +61,8 @@ def default_facets(sweep: Collected, hue: str | None, col: str | None) -> tuple[
         if value is not None and value not in sweep.config_columns:
             raise UsageError(f"unknown column {value!r} for {name}; config columns: "
                              + ", ".join(sweep.config_columns))
+    if hue is not None and hue == col:
+        raise UsageError(f"--hue and --col both name {hue!r}; choose two columns")
     if hue is None:
         order = [c for c in LEVERS if c in varying] + [c for c in varying if c not in LEVERS
                                                         and c != "scenario"] + ["scenario"]

@@ -10,7 +10,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from sanyi.experiments.collect import collect, main
+from sanyi.experiments.collect import collect, main, open_sweep
 from sanyi.model.metrics import BY_NAME, METRICS
 from tests.research_helpers import SMALL, sweep, tiny_sweep
 
@@ -66,6 +66,15 @@ def test_the_command_writes_parquet_whose_metric_columns_carry_unit_and_label(
     assert field.metadata[b"unit"] == b"months"
     assert field.metadata[b"label"] == BY_NAME["reserve_months"].label.encode()
     assert len(pd.read_parquet(tmp_path / "runs.parquet")) == RUNS
+
+
+def test_a_saved_collection_reads_back_with_the_same_config_columns(swept: Path,
+                                                                    tmp_path: Path) -> None:
+    sweep_ = collect(swept)
+    sweep_.save(tmp_path)
+    again = open_sweep(tmp_path)
+    assert again.config_columns == sweep_.config_columns
+    assert again.metrics == sweep_.metrics and again.varying() == ["scenario", "pricing"]
 
 
 def test_a_single_run_folder_is_collected_as_one_run(swept: Path) -> None:
