@@ -28,8 +28,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import yaml
+from omegaconf import OmegaConf
 
-from sanyi.experiments.cli import Parser, UsageError, run_command
+from sanyi.experiments.cli import Parser, UsageError, require, run_command
 from sanyi.experiments.preflight import CONF_DIR, compose_config
 from sanyi.experiments.validate import simulate
 from sanyi.model import calibration
@@ -76,8 +77,6 @@ def load_spec(path: Path) -> Spec:
 
 def hand_values(spec: Spec, overrides: list[str]) -> dict[str, float]:
     """The values the composed default config gives each parameter (today's hand calibration)."""
-    from omegaconf import OmegaConf
-
     cfg = compose_config(overrides)
     values = {}
     for p in spec.parameters:
@@ -190,6 +189,7 @@ def _main(argv: list[str] | None) -> int:
     parser.add_argument("--sampler-seed", type=int, default=0)
     parser.add_argument("overrides", nargs="*", help="Hydra overrides for every run")
     args = parser.parse_args(argv)
+    require("optuna", "sanyi-calibrate")
     spec = load_spec(args.spec)
     if args.seeds:
         spec = Spec(spec.parameters, spec.holdout_from_year, args.seeds, spec.population_size)

@@ -27,6 +27,14 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+def require(module: str, prog: str) -> None:
+    """Stop with one line when an optional dependency (the ``research`` extra) is missing."""
+    try:
+        __import__(module)
+    except ImportError:
+        raise UsageError(f"{prog} needs {module}: pip install 'sanyi[research]'") from None
+
+
 def run_command(prog: str, body: Callable[[], int]) -> int:
     """Run a command's body; turn user errors into one stderr line and exit code 2."""
     try:

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from sanyi.experiments.cli import Parser, UsageError, run_command
+from sanyi.experiments.cli import Parser, UsageError, require, run_command
 from sanyi.experiments.collect import collect
 from sanyi.experiments.jobs import OK
 from sanyi.experiments.labels import censored
@@ -160,6 +160,7 @@ def _main(argv: list[str] | None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="seed of the sample and the bootstrap")
     parser.add_argument("overrides", nargs="*", help="Hydra overrides for every run (and launcher)")
     args = parser.parse_args(argv)
+    require("SALib", "sanyi-sensitivity")
     spec = load_spec(args.spec)
     spec.trajectories = args.trajectories or spec.trajectories
     spec.sobol_n = args.sobol_n or spec.sobol_n
