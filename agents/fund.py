@@ -1,11 +1,11 @@
 """Insurance funds: the employee fund (UEBMI) and the resident fund (URRBMI).
 
-Each month a fund collects its revenue, pays its share of the month's claims and earns
+Each month a fund collects its revenue, pays hospitals for its members' claims and earns
 interest; each December it closes the year: balance, first deficit, depletion, and the
 optional adjustment rule. When the pooled reserve cannot pay the month's claims, the
-configured rule applies, visibly in the accounts: ``top_up`` books a government top-up as
-revenue; ``benefit_cut`` pays what the reserve allows, shifts the rest to patients, and
-lowers the benefit level for the next year.
+configured depletion rule (``model/policies/solvency.py``) says who pays, visibly in the
+accounts: a government top-up booked as revenue, or a benefit cut shifting the rest to
+patients and lowering the benefit level for the next year.
 """
 
 from __future__ import annotations
@@ -15,15 +15,18 @@ from dataclasses import dataclass
 import mesa
 import numpy as np
 
+from sanyi.agents.patients.demography import wage_index
 from sanyi.agents.patients.population import (
     RESIDENT_ADULT,
     RESIDENT_CHILD,
     RETIREE,
     WORKER,
     PatientPopulation,
+    month_index,
 )
-from sanyi.model import inputs
 from sanyi.model.config import BenefitsConfig, EmployeeFinancing, SanyiConfig
+from sanyi.model.policies.financing import ResidentFinancing
+from sanyi.model.policies.solvency import DEPLETION_RULES, ReserveBandRule
 
 EMPLOYEE, RESIDENT = 0, 1
 FUND_NAMES = ("employee", "resident")
@@ -37,9 +40,12 @@ class FundMonth:
     subsidy: float = 0.0
     interest: float = 0.0
     top_up: float = 0.0
-    pooled_paid: float = 0.0
+    pooled_paid: float = 0.0  # item-based claims plus settlements with hospitals
+    settlements: float = 0.0  # of which paid beyond the item-based share (prospective payment)
     account_paid: float = 0.0
     account_outflow: float = 0.0  # balances of members who died or moved away
+    account_pharmacy: float = 0.0  # accounts' purchases at designated retail pharmacies
+    cash_benefits: float = 0.0  # paid by the pooled fund outside claims (maternity allowance)
     shifted_to_patients: float = 0.0  # benefit cut when the reserve ran out
     account_credits: float = 0.0  # internal: pooled revenue routed to personal accounts
 
@@ -49,7 +55,12 @@ class FundMonth:
 
     @property
     def expenditure(self) -> float:
-        return self.pooled_paid + self.account_paid + self.account_outflow
+        return (self.pooled_paid + self.cash_benefits + self.account_paid + self.account_outflow
+                + self.account_pharmacy)
+
+    @property
+    def pooled_outflow(self) -> float:
+        return self.pooled_paid + self.cash_benefits
 
     @property
     def pooled_revenue(self) -> float:
@@ -63,6 +74,7 @@ class FundYear:
 
     pooled_revenue: float = 0.0
     pooled_expenditure: float = 0.0
+    enrollee_months: float = 0.0
 
 
 class Fund(mesa.Agent):
@@ -84,10 +96,17 @@ class Fund(mesa.Agent):
         self.initial_months = self.initial_reserve_months()
         self.opened_this_month = 0.0
         self.cut_this_year = False
+        self.depletion_rule = DEPLETION_RULES[self.benefits_cfg.on_depletion]()
+        self.adjustment = ReserveBandRule(self.benefits_cfg.adjustment)
 
     @property
     def name(self) -> str:
         return FUND_NAMES[self.scheme_index]
+
+    @property
+    def pooled_reserve_or_zero(self) -> float:
+        """The pooled reserve (zero before it opens on the first month's claims)."""
+        return self.pooled_reserve or 0.0
 
     def members(self, pop: PatientPopulation) -> np.ndarray:
         raise NotImplementedError
@@ -100,40 +119,58 @@ class Fund(mesa.Agent):
         return 0.0
 
     # -- monthly ------------------------------------------------------------------------
-    def collect(self, pop: PatientPopulation, year: int) -> None:
-        """Raise this month's revenue (subclasses) and earn interest on the pooled reserve."""
+    def collect(self, pop: PatientPopulation, year: int, births: float = 0.0) -> None:
+        """Raise this month's revenue (subclasses) and earn interest on the pooled reserve.
+
+        ``births`` is the month's expected number of births (maternity allowances).
+        """
         self.month = FundMonth()
         self.opened_this_month = 0.0
         if self.pooled_reserve is not None and self.pooled_reserve > 0:
             self.month.interest = self.pooled_reserve * self.benefits_cfg.reserve_interest_rate / 12
 
-    def settle_month(self, nominal_pooled: float, account_paid: float,
-                     account_outflow: float) -> float:
-        """Pay the month's claims; returns the share of the pooled claims actually paid."""
+    def settle_month(self, item_due: float, account_paid: float, account_outflow: float,
+                     settlement_due: float = 0.0) -> float:
+        """Pay the month's claims; returns the share of the item-based payments honoured.
+
+        ``item_due`` is the fund's item-based share of its members' bills, ``settlement_due``
+        what the payment method pays hospitals beyond it (negative: recovered); cash benefits
+        due this month (``month.cash_benefits``) are paid alongside, like settlements.
+        """
         m = self.month
+        fixed_due = settlement_due + m.cash_benefits
         if self.pooled_reserve is None:  # opening balance: months of the first month's claims
-            self.pooled_reserve = self.initial_months * nominal_pooled
-            self.opened_this_month = self.pooled_reserve
+            self.pooled_reserve = self.initial_months * (item_due + fixed_due)
+            self.opened_this_month += self.pooled_reserve
         available = self.pooled_reserve + m.revenue - m.account_credits
-        paid_share = 1.0
-        if nominal_pooled > available:
-            if self.benefits_cfg.on_depletion == "benefit_cut" and nominal_pooled > 0:
-                paid_share = max(available, 0.0) / nominal_pooled
-                m.shifted_to_patients = nominal_pooled * (1 - paid_share)
-                self.cut_this_year = True
-            # Whatever the claims paid cannot cover, down to a zero reserve, is topped up:
-            # all of it under ``top_up``; under ``benefit_cut`` only personal-account credits
-            # the pooled money could not fund (credits are members' own money).
-            m.top_up = max(nominal_pooled * paid_share - available, 0.0)
-            if self.depletion_year is None:
-                self.depletion_year = self.model.year
-        m.pooled_paid = nominal_pooled * paid_share
+        cover = self.depletion_rule.cover(item_due, fixed_due, available)
+        if cover.top_up > 0 or cover.paid_share < 1.0:
+            self.depletion_year = self.depletion_year or self.model.year
+        self.cut_this_year |= cover.cut
+        m.top_up = cover.top_up
+        m.shifted_to_patients = item_due * (1 - cover.paid_share)
+        m.settlements = settlement_due
+        m.pooled_paid = item_due * cover.paid_share + settlement_due
         m.account_paid = account_paid
         m.account_outflow = account_outflow
-        self.pooled_reserve += m.revenue - m.account_credits - m.pooled_paid
+        self.pooled_reserve += m.revenue - m.account_credits - m.pooled_outflow
         self.year.pooled_revenue += m.pooled_revenue
-        self.year.pooled_expenditure += m.pooled_paid
-        return paid_share
+        self.year.pooled_expenditure += m.pooled_outflow
+        return cover.paid_share
+
+    def settle_year_end(self, amount: float) -> None:
+        """Pay (or recover, if negative) the payment method's year-end settlements."""
+        m = self.month
+        available = self.pooled_reserve_or_zero + m.revenue - m.account_credits - m.pooled_outflow
+        cover = self.depletion_rule.cover(0.0, amount, available)
+        if cover.top_up > 0:
+            self.depletion_year = self.depletion_year or self.model.year
+        m.top_up += cover.top_up
+        m.settlements += amount
+        m.pooled_paid += amount
+        self.pooled_reserve = self.pooled_reserve_or_zero + cover.top_up - amount
+        self.year.pooled_revenue += cover.top_up
+        self.year.pooled_expenditure += amount
 
     # -- yearly -------------------------------------------------------------------------
     def close_year(self, year: int, pooled_reserve: float) -> None:
@@ -148,26 +185,23 @@ class Fund(mesa.Agent):
         months = pooled_reserve / max(self.year.pooled_expenditure / 12, 1e-9)
         if self.cut_this_year:  # benefit_cut: next year's benefits fit the money left
             self.benefit_level *= 1 - self.benefits_cfg.adjustment.step
-        self._adjust(months)
+        self.contribution_level, self.benefit_level = self.adjustment.adjust(
+            self.contribution_level, self.benefit_level, months)
         self.year = FundYear()
         self.cut_this_year = False
-
-    def _adjust(self, reserve_months: float) -> None:
-        adj = self.benefits_cfg.adjustment
-        if not adj.enabled:
-            return
-        direction = (-1 if reserve_months < adj.lower_months else
-                     1 if reserve_months > adj.upper_months else 0)
-        if adj.lever == "contributions":
-            self.contribution_level *= 1 - direction * adj.step
-        else:
-            self.benefit_level *= 1 + direction * adj.step
 
 
 class EmployeeFund(Fund):
     """UEBMI: payroll contributions of workers only; personal accounts for outpatient care."""
 
     scheme_index = EMPLOYEE
+
+    def __init__(self, model: mesa.Model, cfg: SanyiConfig) -> None:
+        super().__init__(model, cfg)
+        self.frozen_retiree_credit: float | None = None  # yuan per retiree-month after reform
+        self.accounts_opened = False
+        self._mothers_year = -1
+        self._mothers = (0.0, 0.0)  # share of births to working mothers, their mean wage
 
     def initial_reserve_months(self) -> float:
         return self.benefits_cfg.initial_reserve_months_employee
@@ -178,12 +212,12 @@ class EmployeeFund(Fund):
     def account_balance(self, pop: PatientPopulation) -> float:
         return float(pop.account.sum(dtype=np.float64))
 
-    def collect(self, pop: PatientPopulation, year: int) -> None:
+    def collect(self, pop: PatientPopulation, year: int, births: float = 0.0) -> None:
         super().collect(pop, year)
         fin: EmployeeFinancing = self.benefits_cfg.employee_financing
+        wages = wage_index(self.cfg, year)
         workers = np.flatnonzero(pop.alive & (pop.scheme == WORKER))
-        average = fin.average_contribution_base_yuan * (
-            1 + self.cfg.scenario.wage_growth_per_year) ** (year - self.cfg.pricing.price_year)
+        average = fin.average_contribution_base_yuan * wages
         base = np.clip(pop.income[workers], fin.base_floor_ratio * average,
                        fin.base_cap_ratio * average) / 12
         maternity = fin.maternity_rate if year >= fin.maternity_merge_year else 0.0
@@ -195,9 +229,56 @@ class EmployeeFund(Fund):
         credit = base.astype(np.float64) * to_account
         pop.account[workers] += credit
         retirees = np.flatnonzero(pop.alive & (pop.scheme == RETIREE))
-        pop.account[retirees] += fin.retiree_account_credit_yuan / 12
-        self.month.account_credits = float(credit.sum()) + (
-            retirees.size * fin.retiree_account_credit_yuan / 12)
+        retiree_credit = self._retiree_credit(pop, retirees, year)
+        pop.account[retirees] += retiree_credit
+        self.month.account_credits = float(credit.sum() + retiree_credit.sum())
+        if not self.accounts_opened:  # balances built up before the start year
+            years = fin.initial_account_years * 12
+            pop.account[workers] += credit * years
+            pop.account[retirees] += retiree_credit * years
+            self.opened_this_month += self.month.account_credits * years
+            self.accounts_opened = True
+        self._pharmacy(pop, workers, fin.pharmacy_yuan_per_month_worker * wages)
+        self._pharmacy(pop, retirees, fin.pharmacy_yuan_per_month_retiree * wages)
+        if year >= fin.maternity_merge_year and births > 0:
+            self.month.cash_benefits = self._maternity_allowance(pop, year, births)
+
+    def _maternity_allowance(self, pop: PatientPopulation, year: int, births: float) -> float:
+        """Allowances for the month's expected births to insured working mothers.
+
+        The share of births to workers and their wages are those of women workers aged 20-39
+        among all women of that age, taken once a year.
+        """
+        if self._mothers_year != year:
+            age = pop.age_years(month_index(year))
+            women = pop.alive & pop.female & (age >= 20) & (age < 40)
+            working = women & (pop.scheme == WORKER)
+            share = np.count_nonzero(working) / max(np.count_nonzero(women), 1)
+            wage = float(pop.income[working].mean()) if working.any() else 0.0
+            self._mothers = (share, wage)
+            self._mothers_year = year
+        share, wage = self._mothers
+        months = self.benefits_cfg.employee_financing.maternity_allowance_months
+        return births * share * wage / 12 * months
+
+    def _retiree_credit(self, pop: PatientPopulation, retirees: np.ndarray,
+                        year: int) -> np.ndarray:
+        """Monthly credit per retiree: a share of the own pension before the 2021 reform; a
+        fixed share of the reform year's average pension from then on (frozen)."""
+        fin = self.benefits_cfg.employee_financing
+        if year < fin.account_reform_year:
+            return pop.income[retirees].astype(np.float64) * fin.retiree_account_share_of_pension / 12
+        if self.frozen_retiree_credit is None:
+            average = float(pop.income[retirees].mean()) if retirees.size else 0.0
+            share = fin.retiree_account_share_of_average_pension_after_reform
+            self.frozen_retiree_credit = average * share / 12
+        return np.full(retirees.size, self.frozen_retiree_credit)
+
+    def _pharmacy(self, pop: PatientPopulation, members: np.ndarray, amount: float) -> None:
+        """Purchases at designated pharmacies, paid from accounts while they last."""
+        spent = np.minimum(pop.account[members], amount)
+        pop.account[members] -= spent
+        self.month.account_pharmacy += float(spent.sum())
 
 
 class ResidentFund(Fund):
@@ -211,11 +292,20 @@ class ResidentFund(Fund):
     def members(self, pop: PatientPopulation) -> np.ndarray:
         return pop.alive & ((pop.scheme == RESIDENT_ADULT) | (pop.scheme == RESIDENT_CHILD))
 
-    def collect(self, pop: PatientPopulation, year: int) -> None:
+    def __init__(self, model: mesa.Model, cfg: SanyiConfig) -> None:
+        super().__init__(model, cfg)
+        self.financing = ResidentFinancing(cfg.benefits)
+
+    def collect(self, pop: PatientPopulation, year: int, births: float = 0.0) -> None:
         super().collect(pop, year)
         n = int(np.count_nonzero(self.members(pop)))
-        growth = self.cfg.scenario.subsidy_growth_per_year
-        individual = inputs.policy_input("resident_individual_contribution", year, growth)
-        subsidy = inputs.policy_input("resident_subsidy_per_enrollee", year, growth)
+        self.year.enrollee_months += n
+        individual, subsidy = self.financing.revenue_per_enrollee(year)
         self.month.contributions = n * individual / 12 * self.contribution_level
         self.month.subsidy = n * subsidy / 12
+
+    def close_year(self, year: int, pooled_reserve: float) -> None:
+        """Record the year's pooled spending per enrollee for the financing notices."""
+        enrollees = self.year.enrollee_months / 12
+        self.financing.record_year(year, self.year.pooled_expenditure / max(enrollees, 1.0))
+        super().close_year(year, pooled_reserve)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from sanyi.agents.supplier import Catalogue
+from sanyi.model.medicines import Catalogue
 from sanyi.model.policies.procurement import ProcurementPolicy
 
 
@@ -20,9 +20,10 @@ class ProcurementAgency(mesa.Agent):
         self.catalogue = catalogue
         self.purchase_price = catalogue.list_price.copy()
 
-    def start_year(self, year: int) -> np.ndarray:
-        """Purchase prices for the year."""
-        self.purchase_price = self.policy.tender(year, self.catalogue.list_price,
+    def start_year(self, year: int, list_index: float) -> np.ndarray:
+        """Purchase prices for the year; ``list_index`` scales the catalogue's list prices
+        (given in the price year of the schedules) to the year."""
+        self.purchase_price = self.policy.tender(year, self.catalogue.list_price * list_index,
                                                  self.catalogue.unit_cost)
         return self.purchase_price
 

@@ -24,7 +24,10 @@ KPIS = (
      "{:,.0f}"),
     ("fund_spending_growth_pct_per_year", "Fund spending per enrollee, growth %/yr", "{:.2f}"),
     ("oop_share", "Out-of-pocket share of spending (final year)", "{:.1%}"),
-    ("qalys_per_10k_fund_yuan", "QALYs per 10,000 yuan of fund spending", "{:.3f}"),
+    ("financing_gap_share_mean", "Financing gap, share of pooled revenue (mean of years)",
+     "{:.1%}"),
+    ("qalys_per_10k_fund_yuan", "QALYs per 10,000 real yuan of fund spending (discounted)",
+     "{:.3f}"),
     ("catastrophic_rate", "Catastrophic health expenditure rate", "{:.1%}"),
     ("chronic_control_rate", "Chronic-disease control rate", "{:.1%}"),
 )

@@ -1,6 +1,9 @@
-"""Batches that flow through a month: ``Episodes`` of care demanded, ``Claims`` billed.
+"""Batches that flow through a month: ``Episodes`` of care demanded, ``Claims`` billed and paid.
 
-Both are structs of arrays with one entry per episode, so every phase works in bulk.
+Both are structs of arrays with one entry per episode, so every phase works in bulk. An
+episode carries its own uniforms (``u``) for every decision a hospital may take on it, drawn
+once when the episode is formed: whether a decision is taken or skipped, no other episode's
+numbers move (common random numbers inside hospitals).
 """
 
 from __future__ import annotations
@@ -14,6 +17,23 @@ CHRONIC_VISIT, ACUTE_VISIT, ADMISSION = 0, 1, 2
 KIND_NAMES = ("chronic follow-up", "acute outpatient visit", "admission")
 PRIMARY, SECONDARY, TERTIARY = 0, 1, 2
 TIER_NAMES = ("primary", "secondary", "tertiary")
+N_SEVERITIES = 3  # mild, moderate, severe
+
+# Diagnosis of an admission: 0 an acute illness, 1 + c a complication of chronic condition c.
+ACUTE_ILLNESS = 0
+N_DIAGNOSES = 8
+# Case groups of admissions: diagnosis x severity (the DRG adds the procedure on top).
+N_GROUPS = N_DIAGNOSES * N_SEVERITIES
+
+# Columns of ``Episodes.u``: one uniform per decision a hospital may take on an episode.
+U_ADMIT, U_LOS_1, U_LOS_2, U_UPCODE, U_TRANSFER, U_ORIGINATOR, U_GENERIC, U_PROCEDURE = range(8)
+U_READMIT = 8
+N_UNIFORMS = 9
+
+
+def case_group(diagnosis: np.ndarray, severity: np.ndarray) -> np.ndarray:
+    """Case group of admissions: diagnosis x severity (an index in ``range(N_GROUPS)``)."""
+    return diagnosis.astype(np.int64) * N_SEVERITIES + severity
 
 
 @dataclass
@@ -24,19 +44,20 @@ class Episodes:
     fund: np.ndarray  # int8: 0 employee, 1 resident, 2 uninsured
     retiree: np.ndarray  # bool
     kind: np.ndarray  # uint8 CHRONIC_VISIT / ACUTE_VISIT / ADMISSION
-    severity: np.ndarray  # int8 0 mild, 1 moderate, 2 severe (admissions)
-    cause: np.ndarray  # int8 condition behind a complication, -1 otherwise
+    severity: np.ndarray  # int8 0 mild, 1 moderate, 2 severe
+    diagnosis: np.ndarray  # int8 ACUTE_ILLNESS or 1 + the chronic condition behind the event
     conditions: np.ndarray  # uint8 bitmask held (sets the drugs of a follow-up)
     rural: np.ndarray  # bool
     tier: np.ndarray  # int8
     hospital: np.ndarray  # int16 index into the model's hospital list
+    u: np.ndarray  # float32 (n, N_UNIFORMS): the episode's own uniforms
 
     def __len__(self) -> int:
         return int(self.person.size)
 
-    def slice(self, start: int, stop: int) -> Episodes:
-        """A contiguous run of episodes (views, no copies)."""
-        return Episodes(**{f.name: getattr(self, f.name)[start:stop] for f in fields(self)})
+    @property
+    def group(self) -> np.ndarray:
+        return case_group(self.diagnosis, self.severity)
 
     def take(self, order: np.ndarray) -> Episodes:
         """The episodes in another order (or a subset)."""
@@ -51,35 +72,48 @@ class Episodes:
 
 @dataclass
 class Claims:
-    """What hospitals billed for a batch of episodes, and who paid it (yuan, simulated scale)."""
+    """What hospitals billed for a batch of episodes, who paid it and what the hospital earned.
+
+    Yuan at simulated scale. ``fund_pay + account_pay + oop`` equals the charges (the benefit
+    rules split each bill); ``revenue`` is what the payment method pays the hospital, and
+    ``settlement = revenue - charges`` is paid (or clawed back) by the pooled fund on top of its
+    item-based share, so the hospital always receives ``revenue``.
+    """
 
     episodes: Episodes
     los_days: np.ndarray  # float32, 0 for outpatient care
     coded_severity: np.ndarray  # int8 severity as coded (upcoding raises it)
+    procedure: np.ndarray  # bool: a device (stent) was implanted
     service_charge: np.ndarray  # float64
     drug_charge: np.ndarray  # float64, at the price patients and funds pay (incl. markup)
     consumable_charge: np.ndarray  # float64
-    drug_cost: np.ndarray  # float64, what the hospital paid suppliers for those drugs
+    drug_cost: np.ndarray  # float64, what the hospital paid suppliers for drugs and devices
     in_scope: np.ndarray | None = None  # float64 charges within the policy scope
-    fund_pay: np.ndarray | None = None  # pooled fund
+    fund_pay: np.ndarray | None = None  # pooled fund's item-based share
     account_pay: np.ndarray | None = None  # employee personal accounts
     oop: np.ndarray | None = None  # patient out of pocket
+    revenue: np.ndarray | None = None  # hospital revenue as the payment method prices it
+
+    BILLED = ("los_days", "coded_severity", "procedure", "service_charge", "drug_charge",
+              "consumable_charge", "drug_cost")
 
     @property
     def total_charge(self) -> np.ndarray:
         return self.service_charge + self.drug_charge + self.consumable_charge
 
+    @property
+    def settlement(self) -> np.ndarray:
+        """Paid by the pooled fund beyond its item-based share (negative: clawed back)."""
+        return self.revenue - self.total_charge
+
     def __len__(self) -> int:
         return len(self.episodes)
-
-    BILLED = ("los_days", "coded_severity", "service_charge", "drug_charge", "consumable_charge",
-              "drug_cost")
 
     @classmethod
     def blank(cls, episodes: Episodes) -> Claims:
         """Claims for ``episodes`` to be filled by the hospitals (``put``)."""
         n = len(episodes)
-        dtypes = {"los_days": np.float32, "coded_severity": np.int8}
+        dtypes = {"los_days": np.float32, "coded_severity": np.int8, "procedure": np.bool_}
         return cls(episodes=episodes,
                    **{name: np.zeros(n, dtype=dtypes.get(name, np.float64)) for name in cls.BILLED})
 

@@ -1,25 +1,22 @@
-"""Monthly bookkeeping: what the model books into its ledger, and the conservation checks.
+"""Monthly bookkeeping: the month's record, what goes into the ledger, and the money checks.
 
-Every month money and people must add up (DESIGN §5); a mismatch is a bug in the model, so it
-stops the run with the figures that disagree rather than writing wrong outputs.
+``SanyiModel.step`` fills a ``MonthRecord`` as the phases run; ``book`` turns it into ledger
+entries and ``check`` verifies that money and people add up (DESIGN §5). Both are plain
+functions of the record: they never reach back into the model. A mismatch is a bug in the
+model, so it stops the run with the figures that disagree rather than writing wrong outputs.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from sanyi.agents.fund import FundMonth
 from sanyi.agents.patients.care import DemandTally
-from sanyi.agents.patients.population import FUND_OF_SCHEME, RETIREE, WORKER
-from sanyi.model.batches import ACUTE_VISIT, ADMISSION, CHRONIC_VISIT, PRIMARY, Claims
-from sanyi.model.ledger import COLUMN
-from sanyi.model.policies.benefits import add_by_person
-
-if TYPE_CHECKING:
-    from sanyi.agents.fund import Fund
-    from sanyi.model.model import SanyiModel
+from sanyi.agents.patients.population import FUND_OF_SCHEME, RETIREE, WORKER, PatientPopulation
+from sanyi.model.batches import ACUTE_VISIT, ADMISSION, CHRONIC_VISIT, PRIMARY, TIER_NAMES, Claims
+from sanyi.model.ledger import Ledger
 
 RELATIVE_TOLERANCE = 1e-9
 CATASTROPHIC_SHARE_OF_INCOME = 0.10  # SDG 3.8.2: out-of-pocket spending above 10 % of income
@@ -29,75 +26,102 @@ class ConservationError(RuntimeError):
     """Money or people were created or lost inside a step (a model bug)."""
 
 
-@dataclass
-class Opening:
-    persons: int
-    reserves: np.ndarray  # per fund, pooled reserve plus personal accounts
+def by_group(population: PatientPopulation, idx: np.ndarray) -> np.ndarray:
+    """Persons ``idx`` counted by group (employee fund, resident fund, uninsured)."""
+    return np.bincount(FUND_OF_SCHEME[population.scheme[idx]], minlength=3).astype(float)
 
 
 @dataclass
-class Leavers:
-    deaths_by_group: np.ndarray
-    emigrants_by_group: np.ndarray
-    n_deaths: int
-    n_emigrants: int
+class FundState:
+    """A fund at the end of the month: its flows, stocks and levels."""
+
+    flows: FundMonth
+    pooled_reserve: float
+    account_balance: float
+    benefit_level: float
+    opening_reserve: float  # pooled + accounts at the start of the month
+    opened: float  # reserve opened this month (the run's first month only)
 
 
-def fund_reserve(model: SanyiModel, fund: Fund) -> float:
-    pooled = fund.pooled_reserve or 0.0
-    return pooled + fund.account_balance(model.population)
+@dataclass
+class MonthRecord:
+    """Everything a month did, as the phases of ``step`` report it."""
+
+    index: int
+    label: str  # "2031-05"
+    opening_persons: int
+    claims: Claims | None = None
+    demand: DemandTally | None = None
+    deaths_by_group: np.ndarray = field(default_factory=lambda: np.zeros(3))
+    emigrants_by_group: np.ndarray = field(default_factory=lambda: np.zeros(3))
+    n_births: int = 0
+    n_immigrants: int = 0
+    births_by_group: np.ndarray = field(default_factory=lambda: np.zeros(3))
+    immigrants_by_group: np.ndarray = field(default_factory=lambda: np.zeros(3))
+    funds: list[FundState] = field(default_factory=list)
+    hospital_revenue: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    hospital_costs: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    hospital_drug_purchases: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    supplier_sales: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    units_bought: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    purchase_price: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    base_price: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    winners: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    year_end_settlements: float = 0.0
+    hospital_tier: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    hospital_bed_days: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    hospital_bed_capacity: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    cpi_index: float = 1.0  # consumer prices relative to the start year
 
 
-def opening(model: SanyiModel) -> Opening:
-    return Opening(model.population.n_alive,
-                   np.array([fund_reserve(model, f) for f in model.funds]))
-
-
-def _groups(model: SanyiModel, idx: np.ndarray) -> np.ndarray:
-    return np.bincount(FUND_OF_SCHEME[model.population.scheme[idx]], minlength=3).astype(float)
-
-
-def leavers(model: SanyiModel, deaths: np.ndarray, emigrants: np.ndarray) -> Leavers:
-    """Who leaves, by group, taken before their slots are released."""
-    return Leavers(_groups(model, deaths), _groups(model, emigrants),
-                   int(deaths.size), int(emigrants.size))
-
-
-def shift_to_patients(model: SanyiModel, claims: Claims, mine: np.ndarray, share: float) -> None:
-    """A depleted fund pays only part of its share: the rest falls on the patients."""
-    moved = np.where(mine, claims.fund_pay * share, 0.0)
-    claims.fund_pay = claims.fund_pay - moved
-    claims.oop = claims.oop + moved
-    person = claims.episodes.person
-    add_by_person(model.population.fund_year, person, -moved)
-    add_by_person(model.population.oop_year, person, moved)
-
-
-def _by_group(values: np.ndarray, group: np.ndarray) -> np.ndarray:
-    return np.bincount(group, weights=values, minlength=3)
+# -- booking ------------------------------------------------------------------------------
+def book(ledger: Ledger, rec: MonthRecord, pop: PatientPopulation, now: int,
+         december: bool) -> None:
+    """Book the month's raw quantities, per group and for the market, into the ledger."""
+    i = rec.index
+    counts = _count_persons(pop, now)
+    for name, values in counts.items():
+        ledger.book(i, name, values)
+    ledger.book(i, "enrollees", counts["persons"] * np.array([1.0, 1.0, 0.0]))
+    if december:
+        hit = pop.alive & (pop.oop_year > CATASTROPHIC_SHARE_OF_INCOME * pop.income)
+        ledger.book(i, "catastrophic", np.bincount(FUND_OF_SCHEME[pop.scheme[hit]], minlength=3))
+        for name, values in _count_cascade(pop, now).items():
+            ledger.book(i, name, values)
+    _book_funds(ledger, i, rec.funds, counts["persons"], rec.cpi_index)
+    _book_claims(ledger, i, rec.claims, pop)
+    _book_market(ledger, rec)
+    ledger.book(i, "sought", rec.demand.sought)
+    ledger.book(i, "forgone", rec.demand.forgone)
+    ledger.book(i, "deaths", rec.deaths_by_group)
+    ledger.book(i, "emigrants", rec.emigrants_by_group)
+    ledger.book(i, "births", rec.births_by_group)
+    ledger.book(i, "immigrants", rec.immigrants_by_group)
 
 
 # Person flags counted together in one pass: (flag name, bit).
 _FLAGS = (("age60plus", 1), ("age65plus", 2), ("chronic", 4), ("controlled", 8))
 _N_SCHEMES = 5
 _GROUP_OF_CELL = np.repeat(FUND_OF_SCHEME, 16)  # cell = scheme * 16 + flags
+_FLAG_OF_CELL = np.tile(np.arange(16), _N_SCHEMES)
 
 
-def _count_persons(model: SanyiModel) -> dict[str, np.ndarray]:
+def _count_persons(pop: PatientPopulation, now: int) -> dict[str, np.ndarray]:
     """Counts of living persons by group and flag, from one bincount over a small key."""
-    pop = model.population
-    age_m = pop.age_months(model.now)
+    age_m = pop.age_months(now)
     key = pop.scheme.astype(np.int16) * 16
     key += age_m >= 60 * 12
     key += (age_m >= 65 * 12) * np.int16(2)
     chronic = pop.conditions > 0
     key += chronic * np.int16(4)
-    key += (chronic & pop.controlled) * np.int16(8)
+    key += (chronic & (pop.controlled == pop.conditions)) * np.int16(8)
     cells = np.bincount(key, weights=pop.alive, minlength=_N_SCHEMES * 16)
-    by_group = lambda mask: np.bincount(_GROUP_OF_CELL, weights=cells * mask, minlength=3)  # noqa: E731
-    flags = np.tile(np.arange(16), _N_SCHEMES)
-    counts = {name: by_group((flags & bit) > 0) for name, bit in _FLAGS}
-    counts["persons"] = by_group(np.ones_like(cells))
+
+    def groups(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(_GROUP_OF_CELL, weights=cells * mask, minlength=3)
+
+    counts = {name: groups((_FLAG_OF_CELL & bit) > 0) for name, bit in _FLAGS}
+    counts["persons"] = groups(np.ones_like(cells))
     per_scheme = cells.reshape(_N_SCHEMES, 16).sum(axis=1)
     counts["workers"] = np.array([per_scheme[WORKER], 0.0, 0.0])
     counts["retirees"] = np.array([per_scheme[RETIREE], 0.0, 0.0])
@@ -106,112 +130,136 @@ def _count_persons(model: SanyiModel) -> dict[str, np.ndarray]:
     return counts
 
 
-def book_month(model: SanyiModel, claims: Claims, demand: DemandTally, gone: Leavers,
-               births: np.ndarray, immigrants: np.ndarray) -> None:
-    """Book the month's raw quantities, per group, into the ledger."""
-    i, led, pop = len(model.months), model.ledger, model.population
-    counts = _count_persons(model)
-    for name, values in counts.items():
-        led.book(i, name, values)
-    led.book(i, "enrollees", counts["persons"] * np.array([1.0, 1.0, 0.0]))
-    if model.month == 12:
-        hit = pop.alive & (pop.oop_year > CATASTROPHIC_SHARE_OF_INCOME * pop.income)
-        led.book(i, "catastrophic", np.bincount(FUND_OF_SCHEME[pop.scheme[hit]], minlength=3))
-    _book_funds(model, i)
-    _book_claims(model, i, claims)
-    _book_market(model, i)
-    led.book(i, "sought", demand.sought)
-    led.book(i, "forgone", demand.forgone)
-    led.book(i, "deaths", gone.deaths_by_group)
-    led.book(i, "emigrants", gone.emigrants_by_group)
-    led.book(i, "births", _groups(model, births))
-    led.book(i, "immigrants", _groups(model, immigrants))
+_HYPERTENSION, _DIABETES, _COPD = 1, 2, 4  # condition bits
 
 
-def _book_funds(model: SanyiModel, i: int) -> None:
-    led = model.ledger
-    funds = list(model.funds)
+def _count_cascade(pop: PatientPopulation, now: int) -> dict[str, np.ndarray]:
+    """December counts of adult prevalence and of the hypertension and diabetes cascades."""
+    age = pop.age_years(now)
+    group = FUND_OF_SCHEME[pop.scheme]
 
-    def book(name: str, values: list[float]) -> None:
-        led.book(i, name, [*values, 0.0])
+    def count(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(group[mask], minlength=3).astype(float)
 
-    book("revenue", [f.month.revenue for f in funds])
-    book("expenditure", [f.month.expenditure for f in funds])
-    book("pooled_revenue", [f.month.pooled_revenue for f in funds])
-    book("pooled_expenditure", [f.month.pooled_paid for f in funds])
-    book("account_credits", [f.month.account_credits for f in funds])
-    book("account_spending", [f.month.account_paid + f.month.account_outflow for f in funds])
-    book("top_up", [f.month.top_up for f in funds])
-    book("shifted_to_patients", [f.month.shifted_to_patients for f in funds])
-    book("pooled_reserve", [f.pooled_reserve or 0.0 for f in funds])
-    book("account_balance", [f.account_balance(model.population) for f in funds])
-    enrollees = led.data[i, :2, COLUMN["enrollees"]]
-    book("benefit_weight", [f.benefit_level * n for f, n in zip(funds, enrollees, strict=True)])
+    adult = pop.alive & (age >= 18)
+    counts = {"adults": count(adult), "adults_40plus": count(pop.alive & (age >= 40)),
+              "copd_40plus": count(pop.alive & (age >= 40) & (pop.conditions & _COPD > 0))}
+    for name, bit in (("hypertension", _HYPERTENSION), ("diabetes", _DIABETES)):
+        has = adult & (pop.conditions & bit > 0)
+        counts[name] = count(has)
+        for stage in ("aware", "treated", "controlled"):
+            counts[f"{name}_{stage}"] = count(has & (getattr(pop, stage) & bit > 0))
+    return counts
 
 
-def _book_claims(model: SanyiModel, i: int, claims: Claims) -> None:
-    led, e = model.ledger, claims.episodes
+def _book_funds(ledger: Ledger, i: int, funds: list[FundState], persons: np.ndarray,
+                cpi_index: float) -> None:
+    def put(name: str, values: list[float]) -> None:
+        ledger.book(i, name, [*values, 0.0])
+
+    m = [f.flows for f in funds]
+    put("revenue", [x.revenue for x in m])
+    put("expenditure", [x.expenditure for x in m])
+    put("expenditure_real", [x.expenditure / cpi_index for x in m])
+    put("pooled_expenditure_real", [x.pooled_outflow / cpi_index for x in m])
+    put("pooled_revenue", [x.pooled_revenue for x in m])
+    put("pooled_expenditure", [x.pooled_outflow for x in m])
+    put("pooled_shortfall", [x.pooled_outflow - x.pooled_revenue + x.top_up for x in m])
+    put("account_credits", [x.account_credits for x in m])
+    put("account_spending", [x.account_paid + x.account_outflow + x.account_pharmacy for x in m])
+    put("top_up", [x.top_up for x in m])
+    put("shifted_to_patients", [x.shifted_to_patients for x in m])
+    put("pooled_reserve", [f.pooled_reserve for f in funds])
+    put("account_balance", [f.account_balance for f in funds])
+    put("benefit_weight", [f.benefit_level * n for f, n in zip(funds, persons, strict=False)])
+
+
+def _by_group(values: np.ndarray, group: np.ndarray) -> np.ndarray:
+    return np.bincount(group, weights=values, minlength=3)
+
+
+def _book_claims(ledger: Ledger, i: int, claims: Claims, pop: PatientPopulation) -> None:
+    e = claims.episodes
     g = e.fund.astype(np.int64)
     inpatient = e.kind == ADMISSION
     outpatient = (e.kind == CHRONIC_VISIT) | (e.kind == ACUTE_VISIT)
     total = claims.total_charge
-    led.book(i, "admissions", _by_group(inpatient.astype(float), g))
-    led.book(i, "admissions_retirees", _by_group((inpatient & e.retiree).astype(float), g))
-    worker = model.population.scheme[e.person] == WORKER
-    led.book(i, "admissions_workers", _by_group((inpatient & worker).astype(float), g))
-    led.book(i, "bed_days", _by_group(claims.los_days.astype(float), g))
-    led.book(i, "inpatient_charges", _by_group(np.where(inpatient, total, 0.0), g))
-    led.book(i, "inpatient_in_scope", _by_group(np.where(inpatient, claims.in_scope, 0.0), g))
-    led.book(i, "inpatient_fund", _by_group(np.where(inpatient, claims.fund_pay, 0.0), g))
-    led.book(i, "charges", _by_group(total, g))
-    led.book(i, "oop", _by_group(claims.oop, g))
-    led.book(i, "fund_paid", _by_group(claims.fund_pay + claims.account_pay, g))
-    led.book(i, "drug_charges", _by_group(claims.drug_charge, g))
-    led.book(i, "visits", _by_group(outpatient.astype(float), g))
-    led.book(i, "visits_primary", _by_group((outpatient & (e.tier == PRIMARY)).astype(float), g))
-    upcoded = inpatient & (claims.coded_severity > e.severity)
-    led.book(i, "upcoded", _by_group(upcoded.astype(float), g))
+
+    def put(name: str, values: np.ndarray) -> None:
+        ledger.book(i, name, _by_group(values, g))
+
+    put("admissions", inpatient.astype(float))
+    put("admissions_retirees", (inpatient & e.retiree).astype(float))
+    put("admissions_workers", (inpatient & (pop.scheme[e.person] == WORKER)).astype(float))
+    put("bed_days", claims.los_days.astype(float))
+    put("inpatient_charges", np.where(inpatient, total, 0.0))
+    put("inpatient_in_scope", np.where(inpatient, claims.in_scope, 0.0))
+    put("inpatient_fund", np.where(inpatient, claims.fund_pay, 0.0))
+    put("charges", total)
+    put("oop", claims.oop)
+    put("fund_paid", claims.fund_pay + claims.account_pay)
+    put("drug_charges", claims.drug_charge + claims.consumable_charge)
+    put("visits", outpatient.astype(float))
+    put("visits_primary", (outpatient & (e.tier == PRIMARY)).astype(float))
+    put("upcoded", (inpatient & (claims.coded_severity > e.severity)).astype(float))
+    for t, name in enumerate(TIER_NAMES):
+        at_tier = inpatient & (e.tier == t)
+        put(f"admissions_{name}", at_tier.astype(float))
+        put(f"inpatient_charges_{name}", np.where(at_tier, total, 0.0))
+    put("inpatient_drug_charges", np.where(inpatient, claims.drug_charge, 0.0))
+    put("outpatient_charges", np.where(outpatient, total, 0.0))
+    put("outpatient_drug_charges", np.where(outpatient, claims.drug_charge, 0.0))
 
 
-def _book_market(model: SanyiModel, i: int) -> None:
+def _book_market(ledger: Ledger, rec: MonthRecord) -> None:
     """Market-wide measures: medicines bought and hospitals' costs."""
-    led, units = model.ledger, model.units_bought
-    revenue = np.array([s.revenue_month for s in model.suppliers])
-    shares = revenue / revenue.sum() if revenue.sum() > 0 else revenue
+    i, units, sales = rec.index, rec.units_bought, rec.supplier_sales
+    shares = sales / sales.sum() if sales.sum() > 0 else sales
     n_units = float(units.sum())
-    led.book(i, "market_units", n_units)
-    led.book(i, "market_value_current", float(units @ model.purchase_price))
-    led.book(i, "market_value_base", float(units @ model.base_price))
-    led.book(i, "winner_units", float(units[model.agency.winners].sum()))
-    led.book(i, "hhi_weighted", float((shares**2).sum()) * n_units)
-    led.book(i, "hospital_costs", sum(h.cost_month for h in model.hospital_list))
+    ledger.book(i, "market_units", n_units)
+    ledger.book(i, "market_value_current", float(units @ rec.purchase_price))
+    ledger.book(i, "market_value_base", float(units @ rec.base_price))
+    ledger.book(i, "winner_units", float(units[rec.winners].sum()))
+    ledger.book(i, "hhi_weighted", float((shares**2).sum()) * n_units)
+    ledger.book(i, "hospital_costs", float(rec.hospital_costs.sum()))
+    for t, name in enumerate(TIER_NAMES):
+        at_tier = rec.hospital_tier == t
+        ledger.book(i, f"bed_days_{name}", float(rec.hospital_bed_days[at_tier].sum()))
+        ledger.book(i, f"bed_capacity_{name}", float(rec.hospital_bed_capacity[at_tier].sum()))
 
 
+# -- checking -----------------------------------------------------------------------------
 def _close(a: float, b: float) -> bool:
     return abs(a - b) <= RELATIVE_TOLERANCE * max(abs(a), abs(b), 1.0)
 
 
-def check_conservation(model: SanyiModel, before: Opening, claims: Claims, births: np.ndarray,
-                       immigrants: np.ndarray, gone: Leavers) -> None:
+def check(rec: MonthRecord, persons_alive: int) -> None:
     """Money and people add up this month, or the run stops with the figures."""
-    where = f"{model.year}-{model.month:02d}"
+    claims, where = rec.claims, rec.label
     billed = float(claims.total_charge.sum())
-    paid = float((claims.oop + claims.fund_pay + claims.account_pay).sum())
-    earned = sum(h.revenue_month for h in model.hospital_list)
-    if not (_close(billed, paid) and _close(billed, earned)):
-        raise ConservationError(f"{where}: hospitals earned {earned:.2f}, claims billed "
-                                f"{billed:.2f}, patients and funds paid {paid:.2f}")
-    for k, fund in enumerate(model.funds):
-        change = fund_reserve(model, fund) - before.reserves[k] - fund.opened_this_month
-        flow = fund.month.revenue - fund.month.expenditure
+    split = float((claims.oop + claims.fund_pay + claims.account_pay).sum())
+    if not _close(billed, split):
+        raise ConservationError(f"{where}: claims billed {billed:.2f}, but patients, accounts "
+                                f"and funds' item-based shares add up to {split:.2f}")
+    earned = float(rec.hospital_revenue.sum())
+    priced = float(claims.revenue.sum()) + rec.year_end_settlements
+    pooled = sum(f.flows.pooled_paid for f in rec.funds)
+    paid = float((claims.oop + claims.account_pay).sum()) + pooled
+    if not (_close(earned, priced) and _close(earned, paid)):
+        raise ConservationError(f"{where}: hospitals earned {earned:.2f}, the payment method "
+                                f"priced {priced:.2f}, patients and funds paid {paid:.2f}")
+    for k, fund in enumerate(rec.funds):
+        change = fund.pooled_reserve + fund.account_balance - fund.opening_reserve - fund.opened
+        flow = fund.flows.revenue - fund.flows.expenditure
         if not _close(change, flow):
-            raise ConservationError(f"{where}: {fund.name} fund reserve changed by {change:.2f} "
+            raise ConservationError(f"{where}: fund {k} reserve changed by {change:.2f} "
                                     f"but revenue - expenditure = {flow:.2f}")
-    expected = before.persons + births.size + immigrants.size - gone.n_deaths - gone.n_emigrants
-    if model.population.n_alive != expected:
-        raise ConservationError(f"{where}: {model.population.n_alive} persons alive, expected "
-                                f"{expected} from births, deaths and migration")
-    sold = sum(s.revenue_month for s in model.suppliers)
-    bought = sum(h.drug_purchase_month for h in model.hospital_list)
+    expected = (rec.opening_persons + rec.n_births + rec.n_immigrants
+                - rec.deaths_by_group.sum() - rec.emigrants_by_group.sum())
+    if persons_alive != expected:
+        raise ConservationError(f"{where}: {persons_alive} persons alive, expected "
+                                f"{expected:.0f} from births, deaths and migration")
+    sold, bought = float(rec.supplier_sales.sum()), float(rec.hospital_drug_purchases.sum())
     if not _close(sold, bought):
         raise ConservationError(f"{where}: suppliers sold {sold:.2f}, hospitals bought {bought:.2f}")
+

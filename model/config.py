@@ -11,7 +11,9 @@ and the *setting* (``population``: the region simulated).
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from hydra.core.config_store import ConfigStore
@@ -83,7 +85,7 @@ class TierCapacity:
     """Hospitals of one tier in the region (counts are for the represented population)."""
 
     count: int = _checked(1, "positive_int")
-    beds_per_1000: float = nonneg(1.0)  # beds per 1,000 represented persons
+    beds_per_1000: float = nonneg(1.0)  # beds per 1,000 persons in the reference year
     quality: float = probability(0.5)  # perceived quality score in [0, 1]
     distance_km_urban: float = nonneg(3.0)
     distance_km_rural: float = nonneg(10.0)
@@ -95,7 +97,15 @@ class HospitalsConfig:
     # Region of 4.24 million: national counts (NHC bulletin 2021: 3,275 tertiary, 10,848
     # secondary hospitals, ~35,000 township and 10,000 community health centres) / 333
     # prefecture-level divisions, grouped into a few facilities per tier.
-    # Beds per 1,000: NHC 2021, 6.7 in all; primary care 1.7, hospitals 5.2 split ~45 % tertiary.
+    # Beds per 1,000 by tier in ``beds_reference_year`` (NHC 2021: 6.7 in all; primary care
+    # 1.7, hospitals 5.2 split ~45 % tertiary); other years scale every tier by the national
+    # total below, and beyond its last year by ``scenario.bed_growth_per_year``.
+    beds_reference_year: int = _checked(2021, "year")
+    # NHC statistical bulletins 2018-2023 (health_system.csv: 6.03, 6.30, 6.46, 6.70, 6.92,
+    # 7.23 beds per 1,000 persons; 2018 derived from the 2019 bulletin's increase).
+    beds_per_1000_by_year: dict[str, float] = field(
+        default_factory=lambda: {"2018": 6.03, "2019": 6.30, "2020": 6.46, "2021": 6.70,
+                                 "2022": 6.92, "2023": 7.23})
     primary: TierCapacity = field(
         default_factory=lambda: TierCapacity(
             count=24, beds_per_1000=1.7, quality=0.35, distance_km_urban=1.5,
@@ -133,10 +143,10 @@ class CareUseConfig:
     # Rural residents are admitted more often at a given age and health (county hospitals and
     # township health centres admit readily; NHSS 2018 found higher rural than urban
     # hospitalisation). Hand-calibrated to the NHSA resident inpatient rates 2021-2023.
-    rural_admission_factor: float = positive(1.2)
+    rural_admission_factor: float = positive(1.4)
     # Acute outpatient visits per person-year by the same age bands.
     outpatient_rate_by_age: list[float] = _checked(
-        [3.0, 2.0, 2.6, 3.6, 4.2, 4.4], "nonneg_list"
+        [5.0, 3.4, 4.4, 6.0, 7.0, 7.3], "nonneg_list"
     )
     # Share of admissions by severity (mild, moderate, severe); must sum to 1.
     severity_shares: list[float] = _checked([0.45, 0.40, 0.15], "shares")
@@ -145,8 +155,11 @@ class CareUseConfig:
     severity_los_factor: list[float] = _checked([0.7, 1.0, 1.6], "nonneg_list")
     # Base length of stay of a moderate case, days, by tier (NHC 2021 ALOS: hospitals 9.2).
     los_days: ByTier = field(default_factory=lambda: ByTier(7.0, 8.8, 10.8))
-    # Rural prices relative to urban (county and township price schedules are lower).
-    rural_price_factor: float = positive(0.75)
+    # Prices of the facilities rural residents use, relative to urban ones, by tier: township
+    # health centres and county hospitals charge far less than urban community and city
+    # hospitals; a tertiary hospital is in the city whoever comes. Hand-calibrated to the
+    # NHSA costs per admission by tier of employees (mostly urban) and residents (2021).
+    rural_price_factor: ByTier = field(default_factory=lambda: ByTier(0.3, 0.45, 1.0))
 
 
 @dataclass
@@ -160,8 +173,16 @@ class PopulationConfig:
     represented_persons: float = positive(4_240_000.0)
     # Urban share: 2020 census, 63.89 %.
     urban_share: float = probability(0.639)
-    # Uninsured: 1 - enrolled 1,361 million (NHSA 2020) / population 1,412 million.
-    uninsured_share: float = probability(0.036)
+    # Uninsured at start: 1 - enrolled 1,354 million (NHSA 2019) / population 1,400 million.
+    uninsured_share: float = probability(0.033)
+    # Coverage responds to the resident premium: the uninsured share of residents moves with
+    # (premium / income) ** coverage_premium_elasticity relative to the start year. Hand-
+    # calibrated: enrolment fell from 1,354 to 1,334 million 2019-2023 (NHSA) as the
+    # individual contribution rose from 250 to 380 yuan; part of the fall was the removal
+    # of duplicate registrations, which this elasticity absorbs (it overstates the response).
+    coverage_premium_elasticity: float = between(2.5, 0.0, 10.0)
+    # Yearly rate at which uninsured persons enrol again (sets the churn, not the level).
+    reenrolment_rate_per_year: float = probability(0.3)
     # Probability that an urban person of working age is an employee-scheme worker, by age
     # band (16-24, 25-34, 35-44, 45-54, 55-64); rural persons take rural_worker_factor of it.
     # Hand-calibrated to NHSA worker and retiree counts 2019-2023.
@@ -215,15 +236,48 @@ class ScenarioConfig:
     mortality_improvement_per_year: float = rate(0.015, -0.1, 0.1)
     # Yearly change of chronic-disease incidence (relative), on top of aging.
     chronic_incidence_trend_per_year: float = rate(0.0, -0.2, 0.2)
-    # Yearly growth of unit costs of care (technology and prices, nominal).
-    technology_cost_growth_per_year: float = rate(0.03)
-    wage_growth_per_year: float = rate(0.06)
-    # Growth of resident subsidy and individual contribution after the last legislated year.
-    subsidy_growth_per_year: float = rate(0.03)
-    # Yearly growth of admissions and acute visits per person at given age and health
-    # (supply, technology, expectations), relative to the price year. Hand-set: NHC
-    # hospitalisation rate 0.182 in 2018 and 0.214 in 2023, of which aging explains part.
-    utilisation_growth_per_year: float = rate(0.018, -0.2, 0.2)
+    # Growth of spending per person at given age and health, in three parts (docs/
+    # calibration.md): prices, use, and "excess cost growth" from new technology and
+    # medicines. Prices: nominal growth of the service price schedule (bed-days, procedures,
+    # visits), by year. NBS CPI for medical services rose about 1-2 %/yr 2019-2023
+    # (recalled); later an assumption: as service-price reform loosens controls, prices of
+    # labour-intensive care converge toward wage growth (Baumol), about 3 %/yr by 2035.
+    service_price_growth_by_year: dict[str, float] = field(
+        default_factory=lambda: {"2018": 0.015, "2024": 0.015, "2035": 0.03})
+    # Nominal growth of drug and device list prices of a given product (before any tender).
+    drug_price_growth_per_year: float = rate(0.0)
+    # Excess cost growth: more and costlier services, drugs and devices per case of a given
+    # kind, by year (linear between years, flat after the last). 2018-2023 hand-calibrated
+    # with the use trend to NHSA spending per enrollee; later years an assumption easing
+    # toward the 1 %/yr long-run excess cost growth common in OECD projections.
+    excess_cost_growth_by_year: dict[str, float] = field(
+        default_factory=lambda: {"2018": 0.02, "2030": 0.015, "2050": 0.01})
+    # Use: yearly growth of admissions and acute visits per person at given age and health
+    # (supply, expectations), by year. 2018-2025 hand-calibrated to NHC/NHSA inpatient rates
+    # (the hospitalisation rate rose from 0.18 in 2018 to 0.21 in 2023, aging only part of
+    # it); later years an assumption: the growth fades as use saturates.
+    utilisation_growth_by_year: dict[str, float] = field(
+        default_factory=lambda: {"2018": 0.018, "2025": 0.018, "2040": 0.005})
+    # Nominal growth of average wages by year (linear between years, flat after the last).
+    # 2018-2023: NBS, average wage of urban non-private units (11.0, 9.8, 7.6, 9.7, 6.7, 5.8 %;
+    # recalled from the statistical communiques); later years are a scenario assumption
+    # (slowing with nominal GDP growth).
+    wage_growth_by_year: dict[str, float] = field(
+        default_factory=lambda: {
+            "2018": 0.110, "2019": 0.098, "2020": 0.076, "2021": 0.097, "2022": 0.067,
+            "2023": 0.058, "2024": 0.050, "2030": 0.045, "2050": 0.035,
+        }
+    )
+    # Consumer price inflation by year, to express money in real (start-year) yuan:
+    # NBS CPI 2018-2024 (2.1, 2.9, 2.5, 0.9, 2.0, 0.2, 0.2 %; recalled), then an assumption.
+    cpi_growth_by_year: dict[str, float] = field(
+        default_factory=lambda: {
+            "2018": 0.021, "2019": 0.029, "2020": 0.025, "2021": 0.009, "2022": 0.020,
+            "2023": 0.002, "2024": 0.002, "2026": 0.010, "2030": 0.020,
+        }
+    )
+    # Hospital beds per 1,000 persons after the last year of data (population.hospitals).
+    bed_growth_per_year: float = rate(0.01, -0.2, 0.2)
     # Yearly migration rates (share of population); immigrants are young adults.
     immigration_rate: float = probability(0.003)
     emigration_rate: float = probability(0.003)
@@ -237,6 +291,21 @@ class ScenarioConfig:
     def tfr_path(self) -> dict[int, float]:
         return {int(year): value for year, value in self.tfr_by_year.items()}
 
+    def wage_path(self) -> dict[int, float]:
+        return {int(year): value for year, value in self.wage_growth_by_year.items()}
+
+    def cpi_path(self) -> dict[int, float]:
+        return {int(year): value for year, value in self.cpi_growth_by_year.items()}
+
+    def service_price_path(self) -> dict[int, float]:
+        return {int(year): value for year, value in self.service_price_growth_by_year.items()}
+
+    def excess_cost_path(self) -> dict[int, float]:
+        return {int(year): value for year, value in self.excess_cost_growth_by_year.items()}
+
+    def utilisation_path(self) -> dict[int, float]:
+        return {int(year): value for year, value in self.utilisation_growth_by_year.items()}
+
     def utilisation_shock(self, year: int) -> float:
         return float(self.utilisation_shock_by_year.get(str(year), 1.0))
 
@@ -247,16 +316,44 @@ class ScenarioConfig:
 
 
 @dataclass
+class CascadeConfig:
+    """The care cascade of chronic disease (agents/patients/cascade.py).
+
+    Per-condition rates are in model/data/chronic_conditions.csv; these multiply them (1 =
+    as tabled) and set what happens to treated persons who skip a month's follow-up. Hand-
+    calibrated so that the hypertension and diabetes cascades of care_cascade.csv hold
+    2018-2023 (docs/calibration.md).
+    """
+
+    detection_multiplier: float = nonneg(1.0)
+    initiation_multiplier: float = nonneg(1.0)
+    control_gain_multiplier: float = nonneg(1.0)
+    # Treated, adherent persons losing control in a month (drug failure, progression).
+    control_loss_adherent_per_month: float = probability(0.03)
+    # Treated persons who skip a month's follow-up: losing control, stopping treatment.
+    control_loss_per_month: float = probability(0.4)
+    discontinuation_per_month: float = probability(0.06)
+
+
+@dataclass
 class ChoiceConfig:
     """Multinomial-logit tier choice: utility = coefficients x attributes."""
 
-    oop_per_monthly_income: float = _checked(-2.0, "nonpositive")  # per unit of OOP/income
+    oop_per_monthly_income: float = _checked(-0.8, "nonpositive")  # per unit of OOP/income
     quality: float = nonneg(3.0)
     distance_per_10km: float = _checked(-0.35, "nonpositive")
     bypass_referral: float = _checked(-0.3, "nonpositive")  # skipping the home facility
-    # Alternative-specific constants (primary care is the reference).
-    secondary_constant: float = between(0.0, -10.0, 10.0)
-    tertiary_constant: float = between(0.0, -10.0, 10.0)
+    # Waiting: utility of an admission per 10 points of last month's bed occupancy of the
+    # tier above 85 % (a full tier turns patients away to others; assumption).
+    waiting_per_10pt_occupancy: float = _checked(-0.7, "nonpositive")
+    # Alternative-specific constants (primary care is the reference), for outpatient visits
+    # and for admissions apart: hand-calibrated to the NHC shares of visits in primary care
+    # (53 % in Jan-Oct 2018 and 52 % in 2019) and of discharges by tier (2019, Jan-Oct:
+    # tertiary 40 %, secondary and ungraded 39 %, primary-level and primary care 21 %).
+    visit_secondary_constant: float = between(-1.0, -10.0, 10.0)
+    visit_tertiary_constant: float = between(-1.5, -10.0, 10.0)
+    admission_secondary_constant: float = between(0.5, -10.0, 10.0)
+    admission_tertiary_constant: float = between(1.5, -10.0, 10.0)
 
 
 @dataclass
@@ -284,9 +381,7 @@ class BehaviourConfig:
     forgone_pivot: float = nonneg(3.0)
     # Monthly adherence to chronic follow-up and medication at zero out-of-pocket cost.
     adherence_at_zero_cost: float = probability(0.75)
-    # Controlled state (e.g. blood pressure): monthly gain when adherent, loss when not.
-    control_gain_per_month: float = probability(0.18)
-    control_loss_per_month: float = probability(0.25)
+    cascade: CascadeConfig = field(default_factory=CascadeConfig)
     choice: ChoiceConfig = field(default_factory=ChoiceConfig)
     hospital: HospitalBehaviourConfig = field(default_factory=HospitalBehaviourConfig)
 
@@ -296,34 +391,41 @@ class BehaviourConfig:
 # ---------------------------------------------------------------------------------------
 
 
+# Each policy family's base config. A variant's class declares its own ``Config`` deriving from
+# its family's (``model/policies/plugin.py``); ``_target_`` names the class.
+
+
 @dataclass
 class PaymentConfig:
+    _target_: str = "sanyi.model.policies.payment.FeeForService"
     name: str = "ffs"
     start_year: int = _checked(2025, "year")  # year the method replaces fee-for-service
 
 
 @dataclass
 class ProcurementConfig:
+    _target_: str = "sanyi.model.policies.procurement.NoProcurement"
     name: str = "none"
 
 
 @dataclass
 class PricingConfig:
+    _target_: str = "sanyi.model.policies.pricing.PriceSchedule"
     name: str = "zero_markup"
     # Markup on drug purchase prices charged by public hospitals: 15 % until the 2017 reform.
     drug_markup_rate: float = between(0.0, 0.0, 1.0)
     # Service price schedule at the start year, urban, yuan (hand-calibrated to NHSA costs per
     # admission by tier and scheme in 2021, deflated by technology_cost_growth_per_year).
-    bed_day_price: ByTier = field(default_factory=lambda: ByTier(470.0, 710.0, 1040.0))
+    bed_day_price: ByTier = field(default_factory=lambda: ByTier(700.0, 450.0, 560.0))
     procedure_price_per_admission: ByTier = field(
-        default_factory=lambda: ByTier(1150.0, 2700.0, 7800.0)
+        default_factory=lambda: ByTier(2600.0, 1700.0, 4200.0)
     )
     outpatient_visit_price: ByTier = field(default_factory=lambda: ByTier(95.0, 190.0, 300.0))
     # Drugs per bed-day and per acute outpatient visit, in defined daily doses of the acute
     # class (a proxy for the hospital drug basket; NHC: drugs were 25 % of inpatient and 38 %
     # of outpatient charges in 2021).
-    inpatient_drug_days_per_bed_day: float = nonneg(12.0)
-    outpatient_drug_days_per_visit: float = nonneg(5.0)
+    inpatient_drug_days_per_bed_day: float = nonneg(12.5)
+    outpatient_drug_days_per_visit: float = nonneg(2.5)
     # Price year of the schedule: prices are deflated/inflated from here to the start year.
     price_year: int = _checked(2021, "year")
 
@@ -338,11 +440,24 @@ class SchemeBenefits:
     # Share of inpatient charges outside the policy scope (self-paid items), by tier.
     out_of_scope_share: ByTier = field(default_factory=lambda: ByTier(0.06, 0.09, 0.13))
     annual_ceiling_yuan: float = positive(400_000.0)
+    # Outpatient care is paid through three channels, each with its ratio and yearly limit
+    # per person (local rules, stylised): the general outpatient pool (acute visits; a
+    # yearly deductible for employees), hypertension and diabetes medicines (the "two
+    # diseases" policy of 2019), and outpatient care of chronic and special diseases
+    # (cancer, kidney disease, stroke, coronary disease, COPD), paid like inpatient care.
     outpatient_ratio: float = probability(0.5)
-    chronic_outpatient_ratio: float = probability(0.6)
-    # Outpatient pooling pays at most this much per person-year (general and chronic
-    # outpatient care together; local rules set a few hundred yuan for residents).
-    outpatient_annual_limit_yuan: float = nonneg(2000.0)
+    outpatient_deductible_yuan: float = nonneg(0.0)
+    outpatient_annual_limit_yuan: float = nonneg(400.0)
+    # The general outpatient pool before the 2021 outpatient mutual-aid reform took effect
+    # (``employee_financing.account_reform_year``): employees' outpatient care was paid mostly
+    # from personal accounts, with little pooling (local rules, stylised).
+    outpatient_ratio_before_reform: float = probability(0.5)
+    outpatient_deductible_before_reform_yuan: float = nonneg(0.0)
+    outpatient_annual_limit_before_reform_yuan: float = nonneg(400.0)
+    two_disease_ratio: float = probability(0.5)
+    two_disease_annual_limit_yuan: float = nonneg(500.0)
+    special_disease_ratio: float = probability(0.6)
+    special_disease_annual_limit_yuan: float = nonneg(10_000.0)
 
 
 @dataclass
@@ -352,16 +467,34 @@ class EmployeeFinancing:
     # Maternity insurance merged into the employee fund from 2019 (0.5-1 % of payroll).
     maternity_rate: float = probability(0.006)
     maternity_merge_year: int = _checked(2019, "year")
+    # Maternity allowance paid by the fund to insured working mothers, in months of their
+    # wage: 98 days by the State Council's Special Rules on the Labour Protection of Female
+    # Employees (2012) plus local extensions of 1-3 months (assumption).
+    maternity_allowance_months: float = nonneg(4.5)
     # Average contribution base per worker in the price year (yuan/year), hand-calibrated to
     # NHSA employee-fund revenue per worker 2021 (1,900.3 bn / 261.06 m = 7,279 yuan).
     average_contribution_base_yuan: float = positive(78_000.0)
     base_floor_ratio: float = nonneg(0.6)  # contribution base floor / average
     base_cap_ratio: float = positive(3.0)  # contribution base cap / average
-    # Personal accounts: the worker's own contribution plus, before the 2021 outpatient
-    # mutual-aid reform (State Council General Office 2021 No. 14), 30 % of the employer's.
-    employer_share_to_accounts: float = probability(0.3)
+    # Personal accounts. Workers: their own contribution plus, before the outpatient
+    # mutual-aid reform (State Council General Office 2021 No. 14, implemented locally from
+    # 2022), a share of the employer's (local rules of 20-30 %; hand-calibrated). Retirees:
+    # before the reform a share of their own pension (local rules of about 4-5 %; an
+    # assumption); from the reform a fixed credit of about 2 % of the average basic pension
+    # of the reform year, then frozen (the 2021 reform text).
+    employer_share_to_accounts: float = probability(0.2)
     account_reform_year: int = _checked(2022, "year")
-    retiree_account_credit_yuan: float = nonneg(1800.0)  # per retiree-year
+    retiree_account_share_of_pension: float = probability(0.045)
+    retiree_account_share_of_average_pension_after_reform: float = probability(0.02)
+    # Monthly purchases at designated retail pharmacies paid from accounts, price-year yuan
+    # per member (growing with wages). Hand-calibrated: personal accounts held about 40 % of
+    # the employee fund's accumulated balance in 2021 (NHSA bulletin 2021: 11,754 of 29,409
+    # hundred-million yuan; recalled).
+    pharmacy_yuan_per_month_worker: float = nonneg(100.0)
+    pharmacy_yuan_per_month_retiree: float = nonneg(190.0)
+    # Accounts open with this many years of their members' credits (balances built up
+    # before the start year; hand-calibrated with the pharmacy purchases to the 2021 share).
+    initial_account_years: float = nonneg(1.5)
 
 
 @dataclass
@@ -377,6 +510,7 @@ class AdjustmentConfig:
 
 @dataclass
 class BenefitsConfig:
+    _target_: str = "sanyi.model.policies.benefits.CurrentBenefits"
     name: str = "current"
     employee: SchemeBenefits = field(
         default_factory=lambda: SchemeBenefits(
@@ -386,28 +520,59 @@ class BenefitsConfig:
             out_of_scope_share=ByTier(0.05, 0.08, 0.12),
             annual_ceiling_yuan=450_000.0,
             outpatient_ratio=0.55,
-            chronic_outpatient_ratio=0.70,
+            outpatient_deductible_yuan=300.0,
             outpatient_annual_limit_yuan=3500.0,
+            outpatient_ratio_before_reform=0.5,
+            outpatient_deductible_before_reform_yuan=800.0,
+            outpatient_annual_limit_before_reform_yuan=1500.0,
+            two_disease_ratio=0.70,
+            two_disease_annual_limit_yuan=3000.0,
+            special_disease_ratio=0.80,
+            special_disease_annual_limit_yuan=30_000.0,
         )
     )
     resident: SchemeBenefits = field(
         default_factory=lambda: SchemeBenefits(
             inpatient_deductible_yuan=ByTier(200, 600, 1200),
-            inpatient_ratio=ByTier(0.80, 0.72, 0.60),
+            # Basic insurance plus the critical-illness layer that NHSA's ratios include
+            # (NHSA 2023 policy-scope ratios by tier: 80.8, 72.4, 63.2 %).
+            inpatient_ratio=ByTier(0.85, 0.78, 0.69),
             retiree_ratio_bonus=0.0,
             out_of_scope_share=ByTier(0.07, 0.12, 0.17),
             annual_ceiling_yuan=250_000.0,
             outpatient_ratio=0.5,
-            chronic_outpatient_ratio=0.55,
-            outpatient_annual_limit_yuan=300.0,
+            outpatient_deductible_yuan=0.0,
+            outpatient_annual_limit_yuan=130.0,
+            outpatient_ratio_before_reform=0.5,
+            outpatient_deductible_before_reform_yuan=0.0,
+            outpatient_annual_limit_before_reform_yuan=130.0,
+            two_disease_ratio=0.5,
+            two_disease_annual_limit_yuan=400.0,
+            special_disease_ratio=0.5,
+            special_disease_annual_limit_yuan=5_000.0,
         )
     )
     employee_financing: EmployeeFinancing = field(default_factory=EmployeeFinancing)
     # Gradual statutory retirement-age increase in force from January 2025 (NPC Standing
     # Committee decision of 13 September 2024).
     retirement_delay: bool = True
+    # Deductibles, limits and ceilings are revised with wages (from the price year); false
+    # freezes them in nominal yuan, so inflation erodes what they pay.
+    index_amounts_to_wages: bool = True
     # What happens when a fund's reserve cannot pay the month's claims.
     on_depletion: str = one_of("top_up", "top_up", "benefit_cut")
+    # Resident financing after the last legislated year (policy_inputs.csv): each year's
+    # financing notice raises contributions and subsidy roughly with spending
+    # (``follows_spending``: the growth of the fund's pooled spending per enrollee over the
+    # last ``financing_smoothing_years`` years), or nothing changes (``frozen``), which shows
+    # the financing gap that policy must close (KPI ``financing_gap_share``).
+    financing_rule: str = one_of("follows_spending", "follows_spending", "frozen")
+    financing_smoothing_years: int = _checked(3, "positive_int")
+    # Actual resident-fund revenue per enrollee exceeds the national minimum financing (local
+    # subsidies above the minimum, premiums paid by medical assistance): NHSA revenue per
+    # enrollee / (minimum subsidy + contribution) = 964/900 (2021), 1,030/960 (2022),
+    # 1,098/1,020 (2023); interest, modelled apart, is about 1 point of it.
+    resident_financing_uplift: float = between(1.065, 1.0, 2.0)
     adjustment: AdjustmentConfig = field(default_factory=AdjustmentConfig)
     # Yearly interest earned on reserves (bank deposits of social-insurance funds).
     reserve_interest_rate: float = between(0.015, 0.0, 0.2)
@@ -423,14 +588,55 @@ class SanyiConfig:
     population: PopulationConfig = field(default_factory=PopulationConfig)
     scenario: ScenarioConfig = field(default_factory=ScenarioConfig)
     behaviour: BehaviourConfig = field(default_factory=BehaviourConfig)
-    payment: PaymentConfig = field(default_factory=PaymentConfig)
-    procurement: ProcurementConfig = field(default_factory=ProcurementConfig)
-    pricing: PricingConfig = field(default_factory=PricingConfig)
-    benefits: BenefitsConfig = field(default_factory=BenefitsConfig)
+    # Policy levers: a node per family, typed by the class its ``_target_`` names (validation
+    # turns each into that class's ``Config``; see model/policies/plugin.py).
+    payment: Any = field(default_factory=lambda: _defaults(PaymentConfig))
+    procurement: Any = field(default_factory=lambda: _defaults(ProcurementConfig))
+    pricing: Any = field(default_factory=lambda: _defaults(PricingConfig))
+    benefits: Any = field(default_factory=lambda: _defaults(BenefitsConfig))
     progress: bool = True  # show a progress bar
+    # Collect monthly charts with Mesa's DataCollector (the dashboard does; batch runs need
+    # only the ledger, so they skip the per-month cost).
+    collect_monthly: bool = False
+
+    def __post_init__(self) -> None:
+        """Type each policy node by its ``_target_`` class (so ``SanyiConfig()`` works too)."""
+        from sanyi.model.policies.plugin import typed_node
+
+        for family in FAMILIES:
+            setattr(self, family, typed_node(family, getattr(self, family)))
 
 
+FAMILIES: dict[str, type] = {"payment": PaymentConfig, "procurement": ProcurementConfig,
+                              "pricing": PricingConfig, "benefits": BenefitsConfig}
+
+
+def _defaults(config: type) -> dict[str, Any]:
+    """A family's default node as a plain dict (the schema types it at validation)."""
+    return copy.deepcopy(_default_node(config))
+
+
+@cache
+def _default_node(config: type) -> dict[str, Any]:
+    from omegaconf import OmegaConf
+
+    node = OmegaConf.to_container(OmegaConf.structured(config))
+    assert isinstance(node, dict)
+    return node
+
+
+@cache
+def schema_of(config: type) -> Any:
+    """A dataclass's structured OmegaConf schema, made once and read-only (making one is slow)."""
+    from omegaconf import OmegaConf
+
+    schema = OmegaConf.structured(config)
+    OmegaConf.set_readonly(schema, True)
+    return schema
+
+
+@cache
 def register_configs() -> None:
-    """Register the schema so that YAML files are merged onto typed dataclasses."""
+    """Register the schema (once) so that YAML files are merged onto typed dataclasses."""
     cs = ConfigStore.instance()
     cs.store(name="sanyi_schema", node=SanyiConfig)

@@ -110,6 +110,20 @@ def interpolate_by_year(points: dict[int, float], year: float) -> float:
     return float(np.interp(year, years, [points[y] for y in years]))
 
 
+def growth_index(growth_by_year: dict[int, float], year: int, base_year: int) -> float:
+    """Level of a quantity in ``year`` relative to ``base_year``, from yearly growth rates.
+
+    The rate of year y takes the level from y - 1 to y (interpolated between given years,
+    flat beyond them).
+    """
+    index = 1.0
+    for y in range(base_year + 1, year + 1):
+        index *= 1 + interpolate_by_year(growth_by_year, y)
+    for y in range(year + 1, base_year + 1):
+        index /= 1 + interpolate_by_year(growth_by_year, y)
+    return index
+
+
 def initial_age_sex(start_year: int, tfr_by_year: dict[int, float], improvement: float) -> np.ndarray:
     """Population by age and sex at 1 January of ``start_year`` (thousands).
 
@@ -150,6 +164,11 @@ def policy_input(parameter: str, year: int, growth_after: float) -> float:
     if year > last:
         return points[last] * (1 + growth_after) ** (year - last)
     return interpolate_by_year(points, year)
+
+
+def last_policy_year(parameter: str) -> int:
+    """The last year a legislated value of ``parameter`` is known (policy_inputs.csv)."""
+    return max(int(r["year"]) for r in _read_csv("policy_inputs.csv") if r["parameter"] == parameter)
 
 
 def calibration_targets() -> list[dict[str, str]]:

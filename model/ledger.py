@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 
 from sanyi.model.metrics import (
-    BY_NAME,
     FUND_QUANTITIES,
     GROUP_FLOWS,
     GROUP_STOCKS,
@@ -94,6 +93,9 @@ def derive(group: np.ndarray, market: np.ndarray, months_per_period: int,
             value = _raw_value(m.raw, rows, market) * (scale if m.scaled else 1.0)
         if m.rule == MEAN_BY:
             value = _safe_div(value, rows[..., COLUMN[m.weight]])
+        if m.floor_zero:  # per group; the funds' row sums the groups' floored values
+            value = np.maximum(value, 0.0)
+            value[:, -1] = value[:, 0] + value[:, 1]
         if m.rule == MARKET:
             value[:, :-1] = np.nan
         out[m.name] = value
@@ -118,18 +120,12 @@ def _table(ledger: Ledger, months: list[tuple[int, int]], scale: float,
         index = pd.DataFrame({"year": years, "month": [m for _, m in months]})
         per = 1
     metrics = derive(raw, market, per, scale)
-    frames = []
-    for s, scheme in enumerate(SCHEMES):
-        frame = index.copy()
-        frame["scheme"] = scheme
-        for name, values in metrics.items():
-            frame[name] = values[:, s]
-        frames.append(frame)
-    keys = ["year", "scheme"] if annual else ["year", "month", "scheme"]
-    table = pd.concat(frames, ignore_index=True)
-    order = table["scheme"].map(SCHEMES.index)
-    table = table.assign(_order=order).sort_values([*keys[:-1], "_order"], kind="stable")
-    return table.drop(columns="_order").reset_index(drop=True)
+    # One row per period x scheme, periods in order and schemes in SCHEMES order: the metric
+    # arrays (periods, schemes) flattened row by row.
+    columns = {name: np.repeat(values.to_numpy(), len(SCHEMES)) for name, values in index.items()}
+    columns["scheme"] = np.tile(np.array(SCHEMES, dtype=object), len(index))
+    columns |= {name: values.ravel() for name, values in metrics.items()}
+    return pd.DataFrame(columns)
 
 
 def annual_table(ledger: Ledger, months: list[tuple[int, int]], scale: float) -> pd.DataFrame:
@@ -163,12 +159,42 @@ def fund_years(annual: pd.DataFrame) -> dict[str, int | None]:
     return out
 
 
+# Discount rate for QALYs and costs: China Guidelines for Pharmacoeconomic Evaluations (2020)
+# recommend 5 % a year.
+DISCOUNT_RATE = 0.05
+
+
+def discounted_value(total: pd.DataFrame) -> tuple[float, float]:
+    """(discounted QALYs, discounted fund spending in real start-year yuan) of a run.
+
+    Both are discounted to the first simulated year; spending is deflated by the CPI path
+    first (``expenditure_real_yuan``), so the ratio is health bought per real yuan.
+    """
+    years = total["year"].to_numpy() - total["year"].min()
+    weight = (1 + DISCOUNT_RATE) ** -years
+    return (float((total["qalys"].to_numpy() * weight).sum()),
+            float((total["expenditure_real_yuan"].to_numpy() * weight).sum()))
+
+
+def incremental(policy: dict, baseline: dict) -> dict[str, float]:
+    """A policy against a baseline run with the same seed: extra QALYs, extra real fund
+    spending, and the incremental cost per QALY (yuan) — the comparison that reads the
+    policy's effect rather than the level of QALYs lived."""
+    d_qalys = policy["qalys_discounted"] - baseline["qalys_discounted"]
+    d_cost = (policy["fund_spending_discounted_real_yuan"]
+              - baseline["fund_spending_discounted_real_yuan"])
+    return {"delta_qalys": d_qalys, "delta_fund_spending_real_yuan": d_cost,
+            "yuan_per_qaly": d_cost / d_qalys if d_qalys else float("nan")}
+
+
 def summarize(annual: pd.DataFrame) -> dict[str, float | int | None]:
     """Run-level KPIs (the outcomes of an experiment) from the annual table.
 
     Reserve months count the pooled funds only. ``first_deficit_year`` and ``depletion_year``
     are the earlier of the two funds'; the per-fund figures are given too, since one fund's
-    surplus can hide the other's deficit in the pooled figures.
+    surplus can hide the other's deficit in the pooled figures. QALYs per 10,000 yuan are
+    discounted and in real start-year yuan (``discounted_value``); compare policies with
+    ``incremental`` against a baseline run at the same seed.
     """
     total = annual[annual["scheme"] == "all"].sort_values("year")
     last = total.iloc[-1]
@@ -181,7 +207,7 @@ def summarize(annual: pd.DataFrame) -> dict[str, float | int | None]:
         return min((y for k, y in years.items() if k.startswith(kind) and y), default=None)
 
     final = annual[annual.year == total.year.max()].set_index("scheme")
-    ratio = BY_NAME["qalys_per_10k_fund_yuan"].factor
+    qalys, spending = discounted_value(total)
     return {
         "first_deficit_year": earliest("first_deficit_year"),
         "depletion_year": earliest("depletion_year"),
@@ -190,8 +216,11 @@ def summarize(annual: pd.DataFrame) -> dict[str, float | int | None]:
         "final_reserve_months_resident": float(final.loc["resident", "reserve_months"]),
         "final_account_balance_yuan": float(last["account_balance_yuan"]),
         **years,
-        "qalys_per_10k_fund_yuan": float(total["qalys"].sum() / total["expenditure_yuan"].sum()
-                                         * ratio),
+        "qalys_per_10k_fund_yuan": qalys / spending * 1e4 if spending else float("nan"),
+        "qalys_discounted": qalys,
+        "fund_spending_discounted_real_yuan": spending,
+        "financing_gap_share_final": float(last["financing_gap_share"]),
+        "financing_gap_share_mean": float(total["financing_gap_share"].mean()),
         "fund_spending_growth_pct_per_year": float(growth),
         "oop_share": float(last["oop_share"]),
         "catastrophic_rate": float(last["catastrophic_rate"]),

@@ -29,6 +29,10 @@ STOCK, FLOW = "stock", "flow"
 GROUP_STOCKS = (
     "persons", "enrollees", "workers", "retirees", "age60plus", "age65plus", "chronic",
     "controlled", "pooled_reserve", "account_balance", "catastrophic", "benefit_weight",
+    # counted in December only (annual tables): the care cascade and adult prevalence
+    "adults", "adults_40plus", "hypertension", "hypertension_aware", "hypertension_treated",
+    "hypertension_controlled", "diabetes", "diabetes_aware", "diabetes_treated",
+    "diabetes_controlled", "copd_40plus",
 )
 GROUP_FLOWS = (
     "revenue", "expenditure", "pooled_revenue", "pooled_expenditure", "account_credits",
@@ -36,16 +40,22 @@ GROUP_FLOWS = (
     "admissions_retirees", "bed_days", "inpatient_charges", "inpatient_in_scope",
     "inpatient_fund", "charges", "oop", "fund_paid", "drug_charges", "visits", "visits_primary",
     "sought", "forgone", "deaths", "births", "immigrants", "emigrants", "qalys", "upcoded",
+    "admissions_primary", "admissions_secondary", "admissions_tertiary",
+    "inpatient_charges_primary", "inpatient_charges_secondary", "inpatient_charges_tertiary",
+    "inpatient_drug_charges", "outpatient_charges", "outpatient_drug_charges",
+    "expenditure_real", "pooled_expenditure_real", "pooled_shortfall",
 )
 # Raw quantities booked once per month for the whole market.
 MARKET_FLOWS = ("market_units", "market_value_current", "market_value_base", "winner_units",
-                "hhi_weighted", "hospital_costs")
+                "hhi_weighted", "hospital_costs", "bed_days_primary", "bed_days_secondary",
+                "bed_days_tertiary", "bed_capacity_primary", "bed_capacity_secondary",
+                "bed_capacity_tertiary")
 # Group quantities that belong to a fund: empty in the uninsured row.
 FUND_QUANTITIES = (
     "enrollees", "workers", "retirees", "pooled_reserve", "account_balance", "benefit_weight",
     "revenue", "expenditure", "pooled_revenue", "pooled_expenditure", "account_credits",
     "account_spending", "top_up", "shifted_to_patients", "admissions_workers",
-    "admissions_retirees",
+    "admissions_retirees", "expenditure_real", "pooled_expenditure_real", "pooled_shortfall",
 )
 
 
@@ -73,6 +83,7 @@ class Metric:
     factor: float = 1.0
     weight: str = ""  # for ``mean by``
     annual_only: bool = False  # defined on a calendar year (left out of monthly.parquet)
+    floor_zero: bool = False  # negative values count as zero (per group; ``all`` sums them)
 
 
 def _count(name: str, label: str, raw: str, kind: str = FLOW, rule: str = SUM,
@@ -105,7 +116,7 @@ METRICS: tuple[Metric, ...] = (
     _count("persons_60plus", "Persons aged 60 or more", "age60plus", STOCK),
     _count("persons_65plus", "Persons aged 65 or more", "age65plus", STOCK),
     _count("chronic_patients", "Persons with at least one chronic condition", "chronic", STOCK),
-    _count("controlled_patients", "Chronic patients whose conditions are under control",
+    _count("controlled_patients", "Chronic patients with every condition under control",
            "controlled", STOCK),
     _count("deaths", "Deaths", "deaths"),
     _count("births", "Births", "births"),
@@ -128,6 +139,16 @@ METRICS: tuple[Metric, ...] = (
     _money("pooled_expenditure_yuan", "Pooled-fund payments for claims", "pooled_expenditure"),
     _money("pooled_balance_yuan", "Pooled-fund balance: pooled revenue - pooled expenditure",
            "pooled_revenue-pooled_expenditure"),
+    Metric("financing_gap_yuan", "yuan", FLOW, SUM_FUNDS,
+           "Pooled expenditure not covered by pooled revenue other than top-ups (zero in "
+           "surplus)", raw="pooled_shortfall", floor_zero=True, annual_only=True),
+    _money("pooled_own_revenue_yuan", "Pooled revenue without government top-ups",
+           "pooled_revenue-top_up"),
+    _ratio("financing_gap_share", "share",
+           "Financing gap as a share of pooled revenue without top-ups",
+           "financing_gap_yuan", "pooled_own_revenue_yuan", annual_only=True),
+    _money("expenditure_real_yuan", "Fund expenditure in start-year yuan (CPI-deflated)",
+           "expenditure_real"),
     _money("reserve_yuan", "Pooled-fund reserve at the end of the period (can run out)",
            "pooled_reserve", STOCK),
     _ratio("reserve_months", "months", "Pooled reserve in months of pooled expenditure",
@@ -167,6 +188,12 @@ METRICS: tuple[Metric, ...] = (
     _ratio("inpatient_rate_retirees", "admissions per person-year", "Admissions per retiree",
            "admissions_retirees", "retirees", per="year"),
     _ratio("alos_days", "days", "Average length of stay", "bed_days", "admissions"),
+    _ratio("visits_per_person", "visits per person-year", "Outpatient visits per person",
+           "visits", "persons", per="year"),
+    *(_count(f"admissions_{t}", f"Admissions to {t} hospitals", f"admissions_{t}",
+             unit="admissions") for t in ("primary", "secondary", "tertiary")),
+    *(_ratio(f"admission_share_{t}", "share", f"Share of admissions in {t} hospitals",
+             f"admissions_{t}", "admissions") for t in ("primary", "secondary", "tertiary")),
     _ratio("primary_care_visit_share", "share", "Share of outpatient visits in primary care",
            "visits_primary", "visits"),
     _ratio("forgone_care_rate", "share", "Share of care episodes forgone for cost",
@@ -187,6 +214,20 @@ METRICS: tuple[Metric, ...] = (
            "fund_paid", rule=SUM),
     _ratio("cost_per_admission_yuan", "yuan", "Charges per admission", "inpatient_charges_yuan",
            "admissions"),
+    *(_money(f"inpatient_charges_{t}_yuan", f"Inpatient charges in {t} hospitals",
+             f"inpatient_charges_{t}", rule=SUM) for t in ("primary", "secondary", "tertiary")),
+    *(_ratio(f"cost_per_admission_{t}_yuan", "yuan", f"Charges per admission in {t} hospitals",
+             f"inpatient_charges_{t}_yuan", f"admissions_{t}")
+      for t in ("primary", "secondary", "tertiary")),
+    _money("inpatient_drug_charges_yuan", "Drug charges of admissions", "inpatient_drug_charges",
+           rule=SUM),
+    _money("outpatient_charges_yuan", "Outpatient charges", "outpatient_charges", rule=SUM),
+    _money("outpatient_drug_charges_yuan", "Drug charges of outpatient visits",
+           "outpatient_drug_charges", rule=SUM),
+    _ratio("drug_share_inpatient", "share", "Drugs in inpatient charges",
+           "inpatient_drug_charges_yuan", "inpatient_charges_yuan"),
+    _ratio("drug_share_outpatient", "share", "Drugs in outpatient charges",
+           "outpatient_drug_charges_yuan", "outpatient_charges_yuan"),
     _ratio("policy_scope_reimbursement_ratio", "share",
            "Pooled-fund share of in-scope inpatient charges", "inpatient_fund_yuan",
            "inpatient_in_scope_yuan"),
@@ -206,9 +247,40 @@ METRICS: tuple[Metric, ...] = (
     _ratio("chronic_control_rate", "share", "Share of chronic patients under control",
            "controlled_patients", "chronic_patients"),
     Metric("qalys", "QALYs", FLOW, SUM, "Quality-adjusted life years lived", raw="qalys"),
-    _ratio("qalys_per_10k_fund_yuan", "QALYs per 10,000 yuan",
-           "QALYs lived per 10,000 yuan of fund expenditure", "qalys", "expenditure_yuan",
-           factor=1e4),
+    _ratio("qalys_per_10k_fund_yuan", "QALYs per 10,000 start-year yuan",
+           "QALYs lived per 10,000 yuan of fund expenditure (real, start-year yuan)", "qalys",
+           "expenditure_real_yuan", factor=1e4),
+    *(Metric(name, "persons", STOCK, SUM, label, raw=raw, annual_only=True) for name, raw, label in (
+        ("adults", "adults", "Persons aged 18 or more"),
+        ("persons_40plus", "adults_40plus", "Persons aged 40 or more"),
+        ("hypertension_adults", "hypertension", "Adults with hypertension"),
+        ("hypertension_aware", "hypertension_aware", "Adults with diagnosed hypertension"),
+        ("hypertension_treated", "hypertension_treated", "Adults treated for hypertension"),
+        ("hypertension_controlled", "hypertension_controlled",
+         "Adults with hypertension under control"),
+        ("diabetes_adults", "diabetes", "Adults with diabetes"),
+        ("diabetes_aware", "diabetes_aware", "Adults with diagnosed diabetes"),
+        ("diabetes_treated", "diabetes_treated", "Adults treated for diabetes"),
+        ("diabetes_controlled", "diabetes_controlled", "Adults with diabetes under control"),
+        ("copd_40plus", "copd_40plus", "Persons aged 40+ with COPD"),
+    )),
+    *(_ratio(name, "share", label, num, den, annual_only=True) for name, label, num, den in (
+        ("prevalence_hypertension_adults", "Hypertension prevalence, adults",
+         "hypertension_adults", "adults"),
+        ("prevalence_diabetes_adults", "Diabetes prevalence, adults", "diabetes_adults", "adults"),
+        ("prevalence_copd_40plus", "COPD prevalence, aged 40+", "copd_40plus", "persons_40plus"),
+        ("aware_rate_hypertension", "Hypertensive adults diagnosed", "hypertension_aware",
+         "hypertension_adults"),
+        ("treated_rate_hypertension", "Hypertensive adults treated", "hypertension_treated",
+         "hypertension_adults"),
+        ("control_rate_hypertension", "Hypertensive adults controlled (among all hypertensives)",
+         "hypertension_controlled", "hypertension_adults"),
+        ("aware_rate_diabetes", "Diabetic adults diagnosed", "diabetes_aware", "diabetes_adults"),
+        ("treated_rate_diabetes", "Diabetic adults treated", "diabetes_treated",
+         "diabetes_adults"),
+        ("control_rate_diabetes", "Diabetic adults controlled (among all diabetics)",
+         "diabetes_controlled", "diabetes_adults"),
+    )),
     # -- the market (hospitals and suppliers as a whole) ------------------------------------
     Metric("hospital_costs_yuan", "yuan", FLOW, MARKET, "All hospitals' costs",
            raw="hospital_costs"),
@@ -224,6 +296,10 @@ METRICS: tuple[Metric, ...] = (
            raw="winner_units"),
     _market("vbp_winner_share", "share", "Share of units bought from tender winners",
             "vbp_winner_units", "medicine_units"),
+    *(Metric(f"bed_occupancy_{t}", "share", RATIO, MARKET,
+             f"Bed occupancy of {t} hospitals (bed-days used / available)",
+             raw=f"bed_days_{t}/bed_capacity_{t}", scaled=False)
+      for t in ("primary", "secondary", "tertiary")),
     Metric("supplier_hhi", "index", RATIO, MARKET,
            "Supplier concentration (Herfindahl index of sales, unit-weighted over months)",
            raw="hhi_weighted/market_units", scaled=False),

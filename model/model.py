@@ -6,7 +6,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import mesa
 import networkx as nx
@@ -15,29 +16,46 @@ from mesa.agent import AgentSet
 from omegaconf import DictConfig
 
 from sanyi.agents.fund import EmployeeFund, ResidentFund
-from sanyi.agents.hospital import FixedDecisions, Hospital, HospitalContext
+from sanyi.agents.hospital import FixedDecisions, Hospital
 from sanyi.agents.patients.care import CareSeeking, TierSetting
-from sanyi.agents.patients.demography import Demography
+from sanyi.agents.patients.cascade import CareCascade
+from sanyi.agents.patients.demography import Demography, wage_index
 from sanyi.agents.patients.disease import ChronicDisease, update_hrql
 from sanyi.agents.patients.population import PatientPopulation, month_index
 from sanyi.agents.procurement import ProcurementAgency
-from sanyi.agents.supplier import Catalogue, Supplier
-from sanyi.model import bookkeeping, networks
+from sanyi.agents.supplier import Supplier
+from sanyi.model import bookkeeping, configure, inputs, networks, reporters
 from sanyi.model.batches import Claims, Episodes
+from sanyi.model.bookkeeping import FundState, MonthRecord
 from sanyi.model.config import SanyiConfig
-from sanyi.model.costing import Costing
 from sanyi.model.ledger import Ledger
-from sanyi.model.policies import registry
+from sanyi.model.medicines import Catalogue
+from sanyi.model.policies import plugin
+from sanyi.model.policies.financing import uninsured_share
 from sanyi.model.streams import Streams
+from sanyi.model.tariff import Tariff
 from sanyi.model.validation import validate
 
 CAPACITY_MARGIN = 1.08  # spare slots for births and immigrants before arrays must grow
+UNINSURED = 2
 
 
 class SanyiModel(mesa.Model):
     """Patients, hospitals, funds and suppliers of one pooling region."""
 
-    def __init__(self, cfg: SanyiConfig | DictConfig) -> None:
+    def __init__(self, cfg: SanyiConfig | DictConfig | None = None, *,
+                 overrides: Sequence[str] = (), **options: Any) -> None:
+        """Build from a config, or from Hydra overrides and keyword options.
+
+        ``SanyiModel(cfg)``; ``SanyiModel(overrides=["payment=ffs"])``; or, as Mesa's
+        SolaraViz passes parameters, ``SanyiModel(payment="ffs", seed=3, population__size=5000)``
+        (a group by name, other keys with ``__`` for dots). Options are composed from
+        ``conf/`` without touching Hydra's global state, so several models can be built at once.
+        """
+        if cfg is None:
+            cfg = configure.compose([*overrides, *configure.overrides_from_options(options)])
+        elif overrides or options:
+            raise TypeError("give either a config or overrides/options, not both")
         cfg = validate(cfg)
         super().__init__(rng=cfg.seed)
         self.cfg = cfg
@@ -52,23 +70,23 @@ class SanyiModel(mesa.Model):
         self._build_medicines()
         self._build_hospitals()
         self._build_patients()
-        self.funds = AgentSet([EmployeeFund(self, cfg), ResidentFund(self, cfg)], random=self.random)
+        self.employee_fund, self.resident_fund = EmployeeFund(self, cfg), ResidentFund(self, cfg)
+        self.funds = AgentSet([self.employee_fund, self.resident_fund], random=self.random)
+        self.start_burden = self._premium_burden(pop_cfg.start_year)
+        self.datacollector = reporters.collector() if cfg.collect_monthly else None
         self.running = True
         self._start_year()
 
     # -- construction ---------------------------------------------------------------------
     def _build_policies(self) -> None:
         cfg = self.cfg
-        self.benefits = registry.build("benefits", cfg.benefits.name, cfg.benefits)
-        self.prices = registry.build("pricing", cfg.pricing.name, cfg.pricing,
-                                     cfg.population.care_use,
-                                     cfg.scenario.technology_cost_growth_per_year)
-        self.payment = registry.build("payment", cfg.payment.name, cfg.payment)
+        self.benefits = plugin.build(cfg.benefits, self._benefit_amount_index)
+        self.prices = plugin.build(cfg.pricing, cfg.population.care_use, cfg.scenario)
+        self.payment = plugin.build(cfg.payment)
 
     def _build_medicines(self) -> None:
         self.catalogue = Catalogue.load()
-        policy = registry.build("procurement", self.cfg.procurement.name, self.cfg.procurement,
-                                self.catalogue.n_products)
+        policy = plugin.build(self.cfg.procurement, self.catalogue.n_products)
         self.agency = ProcurementAgency(self, policy, self.catalogue)
         makers = sorted(set(self.catalogue.maker))
         self.maker_of_product = np.array([makers.index(m) for m in self.catalogue.maker])
@@ -77,23 +95,24 @@ class SanyiModel(mesa.Model):
             [Supplier(self, m, np.flatnonzero(self.maker_of_product == k),
                       capacity[self.maker_of_product == k]) for k, m in enumerate(makers)],
             random=self.random)
-        self.base_price = self.catalogue.list_price.copy()
+        self.base_price = self.catalogue.list_price * self.prices.drug_list_index(
+            self.cfg.population.start_year)  # the drug price index's base: start-year prices
+        self.tariff = Tariff(self.prices, self.catalogue, self.cfg.population.care_use,
+                             self.cfg.pricing,
+                             np.array(self.cfg.behaviour.hospital.originator_share.as_tuple()))
 
     def _build_hospitals(self) -> None:
         cfg = self.cfg
         tiers_cfg = cfg.population.hospitals
-        self.costing = Costing(self.prices, self.catalogue, cfg.population.care_use, cfg.pricing,
-                               np.array(cfg.behaviour.hospital.originator_share.as_tuple()))
-        context = HospitalContext(self.prices, self.catalogue, cfg.population.care_use,
-                                  cfg.pricing, self.payment, FixedDecisions(cfg.behaviour.hospital))
+        rule = FixedDecisions(cfg.behaviour.hospital)
         hospitals, tiers = [], []
         for tier, tc in enumerate((tiers_cfg.primary, tiers_cfg.secondary, tiers_cfg.tertiary)):
-            beds = tc.beds_per_1000 * cfg.population.size / 1000 / tc.count
             for _ in range(tc.count):
-                hospitals.append(Hospital(self, len(hospitals), tier, beds, tc.quality,
-                                          tc.fixed_cost_per_bed_month_yuan, context))
+                hospitals.append(Hospital(self, len(hospitals), tier, 0.0, tc.quality,
+                                          tc.fixed_cost_per_bed_month_yuan, rule))
                 tiers.append(tier)
         self.hospital_list = hospitals
+        self.hospital_tier = np.array(tiers)
         self.hospitals = AgentSet(hospitals, random=self.random)
         self.alliances = networks.medical_alliances(tiers)
         self.alliance_table = networks.referral_table(self.alliances)
@@ -111,7 +130,8 @@ class SanyiModel(mesa.Model):
                                      len(self.alliance_table))
         self.demography.populate(self.population, size)
         self.disease = ChronicDisease(self.streams)
-        self.care = CareSeeking(cfg, self.streams, self.benefits, self.costing, self.tier_setting,
+        self.cascade = CareCascade(cfg.behaviour.cascade, self.streams)
+        self.care = CareSeeking(cfg, self.streams, self.benefits, self.tariff, self.tier_setting,
                                 self.alliance_table)
 
     # -- the clock ----------------------------------------------------------------------
@@ -131,90 +151,191 @@ class SanyiModel(mesa.Model):
         self.disease.start_year(self.year, sc.mortality_improvement_per_year,
                                 (1 + sc.chronic_incidence_trend_per_year)
                                 ** (self.year - self.cfg.population.start_year))
+        if self.year > self.cfg.population.start_year:
+            self._renew_coverage()
+        self._set_beds()
         self.prices.start_year(self.year)
-        self.purchase_price = self.agency.start_year(self.year)
-        self.costing.refresh(self.purchase_price)
+        self.benefits.start_year(self.year)
+        self.purchase_price = self.agency.start_year(self.year,
+                                                     self.prices.drug_list_index(self.year))
+        self.tariff.refresh(self.purchase_price)
         self.care.start_year(self.year)
+        self.cpi_index = inputs.growth_index(sc.cpi_path(), self.year,
+                                             self.cfg.population.start_year)
+
+    def _benefit_amount_index(self, year: int) -> float:
+        """How yuan amounts of the benefit rules move: with wages, unless frozen."""
+        return wage_index(self.cfg, year) if self.cfg.benefits.index_amounts_to_wages else 1.0
+
+    def _set_beds(self) -> None:
+        """Beds of the year: each tier's reference beds scaled by the national path."""
+        h = self.cfg.population.hospitals
+        path = {int(y): v for y, v in h.beds_per_1000_by_year.items()}
+        last = max(path)
+        total = inputs.interpolate_by_year(path, min(self.year, last)) * (
+            1 + self.cfg.scenario.bed_growth_per_year) ** max(self.year - last, 0)
+        scale = total / inputs.interpolate_by_year(path, h.beds_reference_year)
+        persons = self.cfg.population.size / 1000
+        for hospital in self.hospital_list:
+            tier = (h.primary, h.secondary, h.tertiary)[hospital.tier]
+            hospital.set_beds(tier.beds_per_1000 * scale * persons / tier.count)
+
+    def _premium_burden(self, year: int) -> float:
+        """The resident contribution relative to incomes (the wage index) in ``year``."""
+        individual, _ = self.resident_fund.financing.minimum(year)
+        return individual / wage_index(self.cfg, year)
+
+    def _renew_coverage(self) -> None:
+        pop_cfg = self.cfg.population
+        share = uninsured_share(pop_cfg.uninsured_share, pop_cfg.coverage_premium_elasticity,
+                                self._premium_burden(self.year), self.start_burden)
+        self.demography.renew_coverage(self.population, self.now, share)
 
     # -- one month ------------------------------------------------------------------------
     def step(self) -> None:
+        """One month. After the last month of the end year a step does nothing."""
+        if not self.running:
+            return
         pop, now = self.population, self.now
-        before = bookkeeping.opening(self)
-        self.funds.do("collect", pop, self.year)
+        rec = self._open_record()
+        self.funds.do("collect", pop, self.year, self.demography.births_per_month)
         who, cause, dies = self.disease.complications(pop)
         self.disease.onset_of_conditions(pop, now)
-        episodes, adherent, demand = self.care.seek(pop, now, (who, cause), self.benefit_levels)
-        claims = self._treat(episodes)
+        episodes, adherent, rec.demand = self.care.seek(pop, now, (who, cause),
+                                                        self.benefit_levels)
+        claims = self._bill(episodes)
         self.benefits.cover(claims, pop, self.benefit_levels)
         deaths = self.demography.deaths(pop, now, who[dies])
         emigrants = self.demography.emigrants(pop, now, deaths)
-        self._settle(claims, np.concatenate([deaths, emigrants]))
-        self._buy_medicines()
-        snapshot = bookkeeping.leavers(self, deaths, emigrants)
-        pop.release(np.concatenate([deaths, emigrants]))
-        births = self.demography.births(pop, now)
-        immigrants = self.demography.immigrants(pop, now)
-        self.demography.update_enrolment(pop, now)
-        self.disease.update_control(pop, adherent, self.cfg.behaviour.control_gain_per_month,
-                                    self.cfg.behaviour.control_loss_per_month,
-                                    self.streams.chronic_care.uniforms(pop.capacity))
+        self._settle(claims, np.concatenate([deaths, emigrants]), rec)
+        self._buy_medicines(rec)
+        self._leave(deaths, emigrants, rec)
+        self._arrive(now, rec)
+        self.cascade.diagnose(pop, episodes.person)
+        self.cascade.initiate(pop)
+        self.cascade.follow_up(pop, adherent, self.streams.chronic_care.uniforms(pop.capacity))
         update_hrql(pop, now)
-        bookkeeping.book_month(self, claims, demand, snapshot, births, immigrants)
-        bookkeeping.check_conservation(self, before, claims, births, immigrants, snapshot)
+        if self.month == 12:
+            self._settle_year_end(rec)
+        self._close_record(rec)
         if self.month == 12:
             self.close_year()
         self._advance()
+        if self.datacollector is not None:
+            self.datacollector.collect(self)
 
-    def _treat(self, episodes: Episodes) -> Claims:
-        """Each hospital treats its own episodes in bulk; claims are kept in person order.
+    def _open_record(self) -> MonthRecord:
+        self._opening_reserves = [f.pooled_reserve_or_zero + f.account_balance(self.population)
+                                  for f in self.funds]
+        return MonthRecord(index=len(self.months), label=f"{self.year}-{self.month:02d}",
+                           opening_persons=self.population.n_alive)
 
-        Person order lets the benefit rules pay a person's claims in sequence without sorting.
+    def _bill(self, episodes: Episodes) -> Claims:
+        """Each hospital treats its own episodes in bulk and bills them at the tariff.
+
+        Claims stay in person order, so the benefit rules pay a person's claims in sequence.
         """
-        episodes = episodes.take(np.argsort(episodes.person, kind="stable"))  # sorted runs
         by_hospital = np.argsort(episodes.hospital, kind="stable")
         bounds = np.searchsorted(episodes.hospital[by_hospital],
                                  np.arange(len(self.hospital_list) + 1))
         claims = Claims.blank(episodes)
-        rng = self.streams.treatment.rng
         self.hospitals.do("reset_month")
         for i, hospital in enumerate(self.hospital_list):
             mine = by_hospital[bounds[i]:bounds[i + 1]]
-            claims.put(mine, hospital.treat(episodes.take(mine), self.purchase_price, rng))
-        self.hospitals.do("close_month")
+            claims.put(mine, hospital.treat(episodes.take(mine), self.tariff))
         return claims
 
-    def _settle(self, claims: Claims, leavers: np.ndarray) -> None:
-        """Funds pay their share; a depleted fund under ``benefit_cut`` pays only part."""
-        f = claims.episodes.fund
-        outflow = float(self.population.account[leavers].sum(dtype=np.float64))
-        paid = np.ones(2)
-        for fund in self.funds:
-            k = fund.scheme_index
-            mine = f == k
-            paid[k] = fund.settle_month(float(claims.fund_pay[mine].sum()),
-                                        float(claims.account_pay[mine].sum()),
-                                        outflow if k == 0 else 0.0)
-            if paid[k] < 1.0:
-                bookkeeping.shift_to_patients(self, claims, mine, 1.0 - paid[k])
+    def _settle(self, claims: Claims, leavers: np.ndarray, rec: MonthRecord) -> None:
+        """The payment method prices each claim; funds pay hospitals their members' share.
 
-    def _buy_medicines(self) -> None:
+        Patients have paid their item-based share (``benefits.cover``); the pooled fund pays
+        the rest of the method's price. A depleted fund's rule may shift part of its
+        item-based share to patients.
+        """
+        e = claims.episodes
+        claims.revenue = np.where(e.fund == UNINSURED, claims.total_charge,
+                                  self.payment.price(claims, self.year))
+        settlement = claims.settlement
+        outflow = float(self.population.account[leavers].sum(dtype=np.float64))
+        for fund in self.funds:
+            mine = e.fund == fund.scheme_index
+            paid = fund.settle_month(float(claims.fund_pay[mine].sum()),
+                                     float(claims.account_pay[mine].sum()),
+                                     outflow if fund.scheme_index == 0 else 0.0,
+                                     float(settlement[mine].sum()))
+            if paid < 1.0:
+                self.benefits.shift_to_patients(claims, self.population, mine, 1.0 - paid)
+        revenue = np.bincount(e.hospital, weights=claims.revenue,
+                              minlength=len(self.hospital_list))
+        for hospital, amount in zip(self.hospital_list, revenue, strict=True):
+            hospital.receive(float(amount))
+        rec.claims = claims
+
+    def _buy_medicines(self, rec: MonthRecord) -> None:
         ordered = np.sum([h.purchases for h in self.hospital_list], axis=0)
         self.units_bought = ordered
         self.suppliers.do("sell", ordered, self.purchase_price, self.catalogue.unit_cost)
+        rec.units_bought = ordered
+        rec.supplier_sales = np.array([s.revenue_month for s in self.suppliers])
+        rec.purchase_price, rec.base_price = self.purchase_price, self.base_price
+        rec.winners = self.agency.winners
+
+    def _leave(self, deaths: np.ndarray, emigrants: np.ndarray, rec: MonthRecord) -> None:
+        """Deaths and emigrants are counted by group, then their slots are freed."""
+        pop = self.population
+        rec.deaths_by_group = bookkeeping.by_group(pop, deaths)
+        rec.emigrants_by_group = bookkeeping.by_group(pop, emigrants)
+        pop.release(np.concatenate([deaths, emigrants]))
+
+    def _arrive(self, now: int, rec: MonthRecord) -> None:
+        pop = self.population
+        births = self.demography.births(pop, now)
+        immigrants = self.demography.immigrants(pop, now)
+        self.demography.update_enrolment(pop, now)
+        rec.n_births, rec.n_immigrants = births.size, immigrants.size
+        rec.births_by_group = bookkeeping.by_group(pop, births)
+        rec.immigrants_by_group = bookkeeping.by_group(pop, immigrants)
+
+    def _close_record(self, rec: MonthRecord) -> None:
+        """Hospitals' and funds' month into the record; book it and check that it adds up."""
+        self.hospitals.do("close_month")
+        rec.hospital_revenue = np.array([h.revenue_month for h in self.hospital_list])
+        rec.hospital_costs = np.array([h.cost_month for h in self.hospital_list])
+        rec.hospital_drug_purchases = np.array([h.drug_purchase_month
+                                                for h in self.hospital_list])
+        rec.hospital_tier = self.hospital_tier
+        rec.hospital_bed_days = np.array([h.bed_days_month for h in self.hospital_list])
+        rec.hospital_bed_capacity = np.array([h.bed_capacity_month for h in self.hospital_list])
+        used = np.bincount(self.hospital_tier, rec.hospital_bed_days, minlength=3)
+        available = np.bincount(self.hospital_tier, rec.hospital_bed_capacity, minlength=3)
+        self.tier_setting.occupancy[:] = used / np.maximum(available, 1e-9)
+        rec.cpi_index = self.cpi_index
+        rec.funds = [FundState(f.month, f.pooled_reserve_or_zero,
+                               f.account_balance(self.population), f.benefit_level, opening,
+                               f.opened_this_month)
+                     for f, opening in zip(self.funds, self._opening_reserves, strict=True)]
+        bookkeeping.book(self.ledger, rec, self.population, self.now, self.month == 12)
+        bookkeeping.check(rec, self.population.n_alive)
 
     def supply_network(self) -> nx.Graph:
         """Bipartite hospital - supplier graph of this month's purchases (units per edge)."""
         purchases = np.stack([h.purchases for h in self.hospital_list])
         return networks.supply_contracts(purchases, self.maker_of_product, len(self.suppliers))
 
+    def _settle_year_end(self, rec: MonthRecord) -> None:
+        """December: the payment method's year-end settlements, booked as their own flow."""
+        settlements = self.payment.year_end(self.year, len(self.hospital_list))
+        for fund, amounts in zip(self.funds, settlements, strict=True):
+            fund.settle_year_end(float(amounts.sum()))
+        for hospital, amount in zip(self.hospital_list, settlements.sum(axis=0), strict=True):
+            hospital.receive(float(amount))
+        rec.year_end_settlements = float(settlements.sum())
+
     def close_year(self) -> None:
-        """December: funds close their books, persons' yearly tallies reset, hospitals adapt."""
+        """December, after booking: funds close their books, tallies reset, adaptation."""
         for fund in self.funds:
-            fund.close_year(self.year, fund.pooled_reserve or 0.0)
-        pop = self.population
-        pop.oop_year[:] = 0.0
-        pop.fund_year[:] = 0.0
-        pop.outpatient_fund_year[:] = 0.0
+            fund.close_year(self.year, fund.pooled_reserve_or_zero)
+        self.population.reset_tallies()
         self.hospitals.do("adapt")
         self.suppliers.do("close_year")
 

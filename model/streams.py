@@ -33,6 +33,10 @@ STREAM_NAMES: tuple[str, ...] = (
     "incomes",
     "institutions",
     "admissions",
+    "diagnosis",
+    "initiation",
+    "coverage",
+    "pharmacy",
 )
 
 

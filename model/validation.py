@@ -22,6 +22,7 @@ from sanyi.model.config import (
     ByTier,
     ConfigError,
     SanyiConfig,
+    schema_of,
 )
 
 
@@ -147,29 +148,16 @@ def _check_year_key(key: str, year: str) -> None:
         raise _fail(key, year, f"keys that are years in 1950..{LAST_END_YEAR}")
 
 
-def _check_policy_names(cfg: SanyiConfig) -> None:
-    # Imported here: the policy registries import this module for their config types.
-    from sanyi.model.policies import registry
-
-    for family, name in (
-        ("payment", cfg.payment.name),
-        ("procurement", cfg.procurement.name),
-        ("pricing", cfg.pricing.name),
-        ("benefits", cfg.benefits.name),
-    ):
-        known = registry.known(family)
-        if name not in known:
-            raise _fail(f"{family}.name", name, "one of " + ", ".join(sorted(known)))
-
-
 def to_config(cfg: DictConfig | SanyiConfig) -> SanyiConfig:
     """Turn a composed Hydra config into the typed dataclass tree, checking its keys."""
     if isinstance(cfg, SanyiConfig):
         return cfg
     if not isinstance(cfg, DictConfig):
         raise ConfigError(f"invalid config: expected a Hydra DictConfig, got {type(cfg).__name__}")
-    merged = OmegaConf.merge(OmegaConf.structured(SanyiConfig), _without_hydra(cfg))
-    return OmegaConf.to_object(merged)  # type: ignore[return-value]
+    merged = OmegaConf.merge(schema_of(SanyiConfig), _without_hydra(cfg))
+    typed = OmegaConf.to_object(merged)  # policy nodes are typed in __post_init__
+    assert isinstance(typed, SanyiConfig)
+    return typed
 
 
 def _without_hydra(cfg: DictConfig) -> DictConfig:
@@ -179,9 +167,9 @@ def _without_hydra(cfg: DictConfig) -> DictConfig:
     return OmegaConf.create(plain)
 
 
-def known_keys(path: str) -> list[str]:
-    """Keys allowed under a dotted path of the schema ("" for the top level)."""
-    node: Any = SanyiConfig
+def known_keys(path: str, schema: type = SanyiConfig) -> list[str]:
+    """Keys allowed under a dotted path of a schema ("" for its top level)."""
+    node: Any = schema
     for part in [p for p in path.split(".") if p]:
         matches = [f for f in fields(node) if f.name == part]
         if not matches or not is_dataclass(getattr(node(), part)):
@@ -190,12 +178,12 @@ def known_keys(path: str) -> list[str]:
     return [f.name for f in fields(node)]
 
 
-def describe_schema_error(exc: BaseException) -> str:
+def describe_schema_error(exc: BaseException, schema: type = SanyiConfig) -> str:
     """One line for an OmegaConf type or key error: the key, what was wrong, what is allowed."""
     key = getattr(exc, "full_key", None) or ""
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     parent, _, leaf = key.rpartition(".")
-    allowed = known_keys(parent)
+    allowed = known_keys(parent, schema)
     if leaf and allowed and leaf not in allowed:
         close = difflib.get_close_matches(leaf, allowed, n=1)
         hint = f"did you mean {parent + '.' if parent else ''}{close[0]}? " if close else ""
@@ -221,5 +209,4 @@ def validate(cfg: DictConfig | SanyiConfig) -> SanyiConfig:
         raise ConfigError(f"invalid config: {describe_schema_error(exc)}") from None
     _walk(typed, SanyiConfig, "")
     _check_cross_field(typed)
-    _check_policy_names(typed)
     return typed

@@ -9,6 +9,9 @@ from sanyi.model import calibration
 
 
 @pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="re-fit pending: the 2021-2023 growth rows need the "
+                   "historical DRG/DIP and VBP reforms (payment and medicines issues); "
+                   "docs/calibration.md, 'Not yet reproduced'")
 def test_every_calibration_row_with_a_tolerance_is_within_it() -> None:
     table = calibration.compare(simulate([], seeds=3))
     checked = table[table.within.notna()]

@@ -1,12 +1,14 @@
 """Fund arithmetic on tiny populations whose every number can be checked by hand.
 
 The funds are built directly: a few persons whose scheme and income are set by hand, a
-bare Mesa model that only knows the year, and the default ``SanyiConfig``. Its employee
-financing: employer 6.5 %, employee 2 %, maternity 0.6 % from 2019; contribution base
-between 0.6 and 3 times an average base of 78,000 yuan in 2021 growing 6 % a year; 30 % of
-the employer's share to personal accounts before 2022; 1,800 yuan a year to each retiree's
-account. Resident financing in 2025 (policy_inputs.csv): 400 yuan from each enrollee plus
-a subsidy of 700 yuan.
+bare Mesa model that only knows the year, and the default ``SanyiConfig`` with accounts that
+open empty and no pharmacy purchases (tested apart). Its employee financing: employer 6.5 %,
+employee 2 %, maternity 0.6 % from 2019; contribution base between 0.6 and 3 times an average
+base of 78,000 yuan in 2021 growing with wages (6.7 % in 2022, 5.8 % in 2023); 20 % of the
+employer's share to personal accounts before 2022; retirees' accounts 4.5 % of their pension
+before 2022, then 2 % of the average pension of the reform year, frozen. Resident financing
+in 2025 (policy_inputs.csv): 400 yuan from each enrollee plus a subsidy of 700 yuan, both
+raised by the 6.5 % effective-financing uplift.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from sanyi.agents.patients.population import (
     UNINSURED,
     WORKER,
     PatientPopulation,
+    month_index,
 )
 from sanyi.model.config import SanyiConfig
 from sanyi.model.inputs import policy_input
@@ -53,9 +56,16 @@ def three_residents() -> PatientPopulation:
                       (WORKER, 80_000), (UNINSURED, 10_000))
 
 
+UPLIFT = 1.065
+
+
 @pytest.fixture
 def cfg() -> SanyiConfig:
-    return SanyiConfig()
+    cfg = SanyiConfig()
+    cfg.benefits.employee_financing.initial_account_years = 0.0
+    cfg.benefits.employee_financing.pharmacy_yuan_per_month_worker = 0.0
+    cfg.benefits.employee_financing.pharmacy_yuan_per_month_retiree = 0.0
+    return cfg
 
 
 # ---------------------------------------------------------------------------------------
@@ -71,8 +81,8 @@ def test_employee_contributions_are_payroll_rates_on_wages_clipped_to_floor_and_
 
     fund.collect(pop, 2022)
 
-    # 2022: average base 78,000 x 1.06 = 82,680; floor 0.6 x 82,680 = 49,608; cap 248,040.
-    clipped_wages = 49_608 + 80_000 + 248_040
+    # 2022: average base 78,000 x 1.067 = 83,226; floor 0.6 x 83,226 = 49,935.6; cap 249,678.
+    clipped_wages = 49_935.6 + 80_000 + 249_678
     assert fund.month.contributions == pytest.approx((0.065 + 0.02 + 0.006) * clipped_wages / 12)
 
 
@@ -98,7 +108,8 @@ def test_maternity_rate_is_charged_from_the_merge_year(
     assert fund.month.contributions == pytest.approx(total_rate * 60_000 / 12)
 
 
-@pytest.mark.parametrize(("year", "floor_wage"), [(2021, 0.6 * 78_000), (2023, 0.6 * 78_000 * 1.06**2)])
+@pytest.mark.parametrize(("year", "floor_wage"),
+                         [(2021, 0.6 * 78_000), (2023, 0.6 * 78_000 * 1.067 * 1.058)])
 def test_contribution_floor_follows_the_average_base_grown_by_wages_since_the_price_year(
     cfg: SanyiConfig, year: int, floor_wage: float
 ) -> None:
@@ -115,7 +126,7 @@ def test_contribution_floor_follows_the_average_base_grown_by_wages_since_the_pr
 # ---------------------------------------------------------------------------------------
 
 
-def test_worker_account_gets_employee_rate_and_30_percent_of_employer_rate_before_the_reform(
+def test_worker_account_gets_employee_rate_and_20_percent_of_employer_rate_before_the_reform(
     cfg: SanyiConfig,
 ) -> None:
     pop = population((WORKER, 80_000))
@@ -123,7 +134,7 @@ def test_worker_account_gets_employee_rate_and_30_percent_of_employer_rate_befor
 
     fund.collect(pop, 2021)
 
-    assert pop.account[0] == pytest.approx(80_000 / 12 * (0.02 + 0.3 * 0.065))  # 263.33 yuan
+    assert pop.account[0] == pytest.approx(80_000 / 12 * (0.02 + 0.2 * 0.065))  # 220 yuan
 
 
 def test_worker_account_gets_only_the_employee_rate_from_the_reform_year(cfg: SanyiConfig) -> None:
@@ -135,22 +146,74 @@ def test_worker_account_gets_only_the_employee_rate_from_the_reform_year(cfg: Sa
     assert pop.account[0] == pytest.approx(80_000 / 12 * 0.02)  # 133.33 yuan
 
 
-def test_retiree_account_gets_a_flat_monthly_credit_whatever_the_income(cfg: SanyiConfig) -> None:
+def test_retiree_account_gets_a_share_of_the_own_pension_before_the_reform(cfg: SanyiConfig) -> None:
     pop = population((RETIREE, 20_000), (RETIREE, 200_000), (RESIDENT_ADULT, 50_000))
-    fund = EmployeeFund(Clock(2022), cfg)
+    fund = EmployeeFund(Clock(2021), cfg)
 
+    fund.collect(pop, 2021)
+
+    assert pop.account.tolist() == pytest.approx([75.0, 750.0, 0.0])  # 4.5 % / 12
+
+
+def test_retiree_account_credit_is_frozen_at_two_percent_of_the_reform_years_average_pension(
+    cfg: SanyiConfig,
+) -> None:
+    pop = population((RETIREE, 20_000), (RETIREE, 100_000))  # average pension 60,000
+    clock = Clock(2022)
+    fund = EmployeeFund(clock, cfg)
     fund.collect(pop, 2022)
+    pop.income[:] *= 1.5  # pensions rise later; the credit does not
+    clock.year = 2030
+    fund.collect(pop, 2030)
 
-    assert pop.account.tolist() == [150.0, 150.0, 0.0]  # 1,800 yuan a year / 12
+    assert pop.account.tolist() == pytest.approx([200.0, 200.0])  # 2 x 60,000 x 2 % / 12
 
 
 def test_account_credits_of_the_month_add_up_over_workers_and_retirees(cfg: SanyiConfig) -> None:
-    pop = population((WORKER, 80_000), (RETIREE, 20_000))
+    pop = population((WORKER, 80_000), (RETIREE, 30_000))
     fund = EmployeeFund(Clock(2022), cfg)
 
     fund.collect(pop, 2022)
 
-    assert fund.month.account_credits == pytest.approx(80_000 / 12 * 0.02 + 150.0)
+    assert fund.month.account_credits == pytest.approx(80_000 / 12 * 0.02 + 30_000 * 0.02 / 12)
+
+
+def test_accounts_pay_designated_pharmacy_purchases_while_the_balance_lasts(cfg: SanyiConfig) -> None:
+    cfg.benefits.employee_financing.pharmacy_yuan_per_month_worker = 100.0
+    pop = population((WORKER, 80_000), (WORKER, 80_000))
+    pop.account[:] = [500.0, 20.0]
+    fund = EmployeeFund(Clock(2021), cfg)  # the wage index is 1 in the price year
+
+    fund.collect(pop, 2021)
+
+    credit = 80_000 / 12 * (0.02 + 0.2 * 0.065)  # 220 yuan
+    assert pop.account.tolist() == pytest.approx([500 + credit - 100, 20 + credit - 100])
+    assert fund.month.account_pharmacy == pytest.approx(200.0)
+
+
+def test_accounts_open_with_years_of_credits_counted_as_opening_balance(cfg: SanyiConfig) -> None:
+    cfg.benefits.employee_financing.initial_account_years = 2.0
+    pop = population((WORKER, 80_000))
+    fund = EmployeeFund(Clock(2021), cfg)
+
+    fund.collect(pop, 2021)
+
+    credit = 80_000 / 12 * (0.02 + 0.2 * 0.065)
+    assert pop.account[0] == pytest.approx(credit * 25)  # this month's credit plus 24 months
+    assert fund.opened_this_month == pytest.approx(credit * 24)
+
+
+def test_maternity_allowances_go_to_the_births_of_working_mothers(cfg: SanyiConfig) -> None:
+    pop = population((WORKER, 60_000), (RESIDENT_ADULT, 20_000))
+    pop.female[:] = True
+    pop.birth_month[:] = month_index(2025) - 30 * 12  # both aged 30
+    fund = EmployeeFund(Clock(2025), cfg)
+
+    fund.collect(pop, 2025, births=2.0)
+
+    # half of the births are to workers; 4.5 months of a 60,000-yuan wage each
+    assert fund.month.cash_benefits == pytest.approx(2.0 * 0.5 * 60_000 / 12 * 4.5)
+    assert fund.month.expenditure == pytest.approx(fund.month.cash_benefits)
 
 
 # ---------------------------------------------------------------------------------------
@@ -165,18 +228,17 @@ def test_resident_fund_collects_contribution_and_subsidy_per_enrollee_each_month
 
     fund.collect(three_residents(), 2025)
 
-    assert (fund.month.contributions, fund.month.subsidy) == pytest.approx((3 * 400 / 12, 3 * 700 / 12))
+    expected = (3 * 400 / 12 * UPLIFT, 3 * 700 / 12 * UPLIFT)
+    assert (fund.month.contributions, fund.month.subsidy) == pytest.approx(expected)
 
 
-def test_resident_fund_uses_the_policy_inputs_of_the_year(cfg: SanyiConfig) -> None:
+def test_resident_fund_uses_the_financing_notice_of_the_year(cfg: SanyiConfig) -> None:
     fund = ResidentFund(Clock(2020), cfg)
 
     fund.collect(three_residents(), 2020)
 
-    # 2020 lies between the notices of 2018 (220 yuan) and 2023 (380 yuan): 220 + 2/5 x 160.
-    individual = policy_input("resident_individual_contribution", 2020, 0.03)
-    assert individual == pytest.approx(284.0)
-    assert fund.month.contributions == pytest.approx(3 * individual / 12)
+    assert policy_input("resident_individual_contribution", 2020, 0.0) == 280.0
+    assert fund.month.contributions == pytest.approx(3 * 280 / 12 * UPLIFT)
 
 
 # ---------------------------------------------------------------------------------------
@@ -187,32 +249,33 @@ def test_resident_fund_uses_the_policy_inputs_of_the_year(cfg: SanyiConfig) -> N
 def test_first_month_opens_the_pooled_reserve_at_initial_months_of_its_claims(cfg: SanyiConfig) -> None:
     fund = ResidentFund(Clock(2025), cfg)
     fund.initial_months = 8.0
-    fund.collect(three_residents(), 2025)  # revenue 100 + 175 = 275
+    fund.collect(three_residents(), 2025)  # revenue (100 + 175) x 1.065 = 292.875
 
     fund.settle_month(200.0, 0.0, 0.0)
 
     assert fund.opened_this_month == 8 * 200.0
-    assert fund.pooled_reserve == pytest.approx(1_600 + 275 - 200)
+    assert fund.pooled_reserve == pytest.approx(1_600 + 275 * UPLIFT - 200)
 
 
 def test_pooled_reserve_changes_by_revenue_minus_expenditure(cfg: SanyiConfig) -> None:
     fund = ResidentFund(Clock(2025), cfg)
     fund.pooled_reserve = 1_200.0
-    fund.collect(three_residents(), 2025)  # 275 plus interest 1,200 x 1.5 % / 12 = 1.5
+    fund.collect(three_residents(), 2025)  # 292.875 plus interest 1,200 x 1.5 % / 12 = 1.5
 
     fund.settle_month(300.0, 0.0, 0.0)
 
-    assert fund.month.revenue - fund.month.expenditure == pytest.approx(276.5 - 300)
-    assert fund.pooled_reserve == pytest.approx(1_200 + 276.5 - 300)
+    revenue = 275 * UPLIFT + 1.5
+    assert fund.month.revenue - fund.month.expenditure == pytest.approx(revenue - 300)
+    assert fund.pooled_reserve == pytest.approx(1_200 + revenue - 300)
 
 
 def test_employee_pooled_reserve_and_accounts_together_change_by_revenue_minus_expenditure(
     cfg: SanyiConfig,
 ) -> None:
     pop = population((WORKER, 80_000), (RETIREE, 20_000))
-    fund = EmployeeFund(Clock(2022), cfg)
+    fund = EmployeeFund(Clock(2021), cfg)
     fund.pooled_reserve = 10_000.0
-    fund.collect(pop, 2022)
+    fund.collect(pop, 2021)
     pop.account[0] -= 100.0  # the worker pays 100 yuan of outpatient care from the account
 
     fund.settle_month(500.0, 100.0, 0.0)
@@ -226,26 +289,27 @@ def test_employee_pooled_reserve_and_accounts_together_change_by_revenue_minus_e
 def test_top_up_books_the_shortfall_as_revenue_and_leaves_the_reserve_at_zero(cfg: SanyiConfig) -> None:
     fund = ResidentFund(Clock(2025), cfg)
     fund.initial_months = 0.0  # the reserve opens empty
-    fund.collect(three_residents(), 2025)  # revenue 275
+    fund.collect(three_residents(), 2025)  # revenue 292.875
 
     paid_share = fund.settle_month(1_000.0, 0.0, 0.0)
 
     assert paid_share == 1.0
-    assert (fund.month.top_up, fund.month.pooled_paid) == pytest.approx((725.0, 1_000.0))
+    assert (fund.month.top_up, fund.month.pooled_paid) == pytest.approx((1_000 - 275 * UPLIFT,
+                                                                           1_000.0))
     assert fund.pooled_reserve == pytest.approx(0.0)
 
 
 def test_top_up_keeps_the_reserve_at_zero_when_account_credits_exceed_contributions(
     cfg: SanyiConfig,
 ) -> None:
-    pop = population((RETIREE, 20_000))  # a credit of 150 yuan, no contributions
+    pop = population((RETIREE, 24_000))  # a credit of 24,000 x 2 % / 12 = 40 yuan
     fund = EmployeeFund(Clock(2025), cfg)
     fund.initial_months = 0.0
     fund.collect(pop, 2025)
 
     fund.settle_month(100.0, 0.0, 0.0)
 
-    assert fund.month.top_up == pytest.approx(250.0)
+    assert fund.month.top_up == pytest.approx(140.0)
     assert fund.pooled_reserve == pytest.approx(0.0)
 
 
@@ -270,12 +334,14 @@ def test_benefit_cut_pays_only_the_available_share_and_shifts_the_rest_to_patien
     cfg.benefits.on_depletion = "benefit_cut"
     fund = ResidentFund(Clock(2025), cfg)
     fund.initial_months = 0.0
-    fund.collect(three_residents(), 2025)  # revenue 275
+    fund.collect(three_residents(), 2025)  # revenue 292.875
 
     paid_share = fund.settle_month(1_000.0, 0.0, 0.0)
 
-    assert paid_share == pytest.approx(0.275)
-    assert (fund.month.pooled_paid, fund.month.shifted_to_patients) == pytest.approx((275.0, 725.0))
+    revenue = 275 * UPLIFT
+    assert paid_share == pytest.approx(revenue / 1_000)
+    assert (fund.month.pooled_paid, fund.month.shifted_to_patients) == pytest.approx(
+        (revenue, 1_000 - revenue))
     assert fund.month.top_up == 0.0
     assert fund.pooled_reserve == pytest.approx(0.0)
 

@@ -6,28 +6,7 @@ difference exceeds three standard errors of the seed-to-seed spread.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-import numpy as np
-
-from sanyi.model.model import SanyiModel
-from tests.conftest import config, final, run_model
-
-SEEDS = (0, 1, 2, 3)
-
-
-def _paired_gaps(metric: Callable[[SanyiModel], float], low: tuple[str, ...],
-                 high: tuple[str, ...], size: int = 6_000) -> np.ndarray:
-    gaps = []
-    for seed in SEEDS:
-        a = metric(run_model(config(*low, f"seed={seed}", size=size)))
-        b = metric(run_model(config(*high, f"seed={seed}", size=size)))
-        gaps.append(b - a)
-    return np.array(gaps)
-
-
-def _clearly_positive(gaps: np.ndarray) -> bool:
-    return bool(gaps.mean() > 3 * gaps.std(ddof=1) / np.sqrt(gaps.size))
+from tests.conftest import clearly_positive, final, paired_gaps
 
 
 def test_lower_reimbursement_lowers_admissions() -> None:
@@ -38,26 +17,27 @@ def test_lower_reimbursement_lowers_admissions() -> None:
     meagre = ("benefits.resident.inpatient_ratio.primary=0.4",
               "benefits.resident.inpatient_ratio.secondary=0.4",
               "benefits.resident.inpatient_ratio.tertiary=0.4")
-    gaps = _paired_gaps(lambda m: final(m, "inpatient_rate", "resident"), meagre, generous)
-    assert _clearly_positive(gaps), gaps
+    gaps = paired_gaps(lambda m: final(m, "inpatient_rate", "resident"), meagre, generous)
+    assert clearly_positive(gaps), gaps
 
 
 def test_higher_out_of_pocket_cost_raises_forgone_care() -> None:
-    gaps = _paired_gaps(lambda m: final(m, "forgone_care_rate", "resident"),
+    gaps = paired_gaps(lambda m: final(m, "forgone_care_rate", "resident"),
                         ("benefits.resident.outpatient_ratio=0.8",),
                         ("benefits.resident.outpatient_ratio=0.0",
-                         "benefits.resident.chronic_outpatient_ratio=0.0"))
-    assert _clearly_positive(gaps), gaps
+                         "benefits.resident.two_disease_ratio=0.0",
+                         "benefits.resident.special_disease_ratio=0.0"))
+    assert clearly_positive(gaps), gaps
 
 
 def test_drug_markup_raises_the_drug_share_of_hospital_revenue() -> None:
-    gaps = _paired_gaps(lambda m: final(m, "drug_share_of_hospital_revenue"),
+    gaps = paired_gaps(lambda m: final(m, "drug_share_of_hospital_revenue"),
                         ("pricing=zero_markup",), ("pricing=markup_15",))
-    assert _clearly_positive(gaps), gaps
+    assert clearly_positive(gaps), gaps
 
 
 def test_better_adherence_raises_chronic_disease_control() -> None:
-    gaps = _paired_gaps(lambda m: final(m, "chronic_control_rate"),
+    gaps = paired_gaps(lambda m: final(m, "chronic_control_rate"),
                         ("behaviour.adherence_at_zero_cost=0.4",),
                         ("behaviour.adherence_at_zero_cost=0.9",))
-    assert _clearly_positive(gaps), gaps
+    assert clearly_positive(gaps), gaps

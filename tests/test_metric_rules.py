@@ -79,3 +79,9 @@ def test_reserve_months_count_the_pooled_fund_only(small_run: SanyiModel) -> Non
     assert employee.account_balance_yuan > 0
     assert employee.reserve_months == pytest.approx(
         employee.reserve_yuan / employee.pooled_expenditure_yuan * 12)
+
+
+def test_the_catastrophic_rate_counts_the_years_spending(small_run: SanyiModel) -> None:
+    """Booked in December, before the yearly tallies are reset."""
+    annual = ledger.annual_table(small_run.ledger, small_run.months, small_run.scale)
+    assert (annual[annual.scheme == "all"].catastrophic_rate > 0.01).all()

@@ -1,11 +1,12 @@
 """Care demand: who seeks which care this month, who forgoes it, and at which tier.
 
-Three streams of demand: monthly chronic follow-up with medication (adherence falls with
-out-of-pocket cost), acute outpatient visits and acute admissions by age (plus admissions for
-complications of chronic disease). Demand responds to the patient's share of the price with
-a constant elasticity; care is forgone with a probability rising in the out-of-pocket cost
-relative to monthly income. The tier is a multinomial-logit choice on out-of-pocket price,
-quality, distance and referral, restricted by severity.
+Three streams of demand: monthly chronic follow-up with medication for treated conditions
+(adherence falls with out-of-pocket cost; see ``cascade.py``), acute outpatient visits and
+acute admissions by age (plus admissions for complications of chronic disease). Demand
+responds to the patient's share of the price with a constant elasticity; care is forgone
+with a probability rising in the out-of-pocket cost relative to monthly income. The tier is
+a multinomial-logit choice on out-of-pocket price, quality, distance and referral,
+restricted by severity.
 
 One uniform per person and kind of care decides whether care is sought (u < p). Given that,
 u / p is again uniform, and it decides the severity and then whether the care is forgone:
@@ -14,22 +15,23 @@ conditional uniforms, so a month draws one population-sized array per kind of ca
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from sanyi.agents.patients.population import FUND_OF_SCHEME, POPCOUNT, RETIREE, PatientPopulation
 from sanyi.model import inputs
-from sanyi.model.batches import ACUTE_VISIT, ADMISSION, CHRONIC_VISIT, Episodes
+from sanyi.model.batches import ACUTE_VISIT, ADMISSION, CHRONIC_VISIT, N_UNIFORMS, Episodes
 from sanyi.model.config import SanyiConfig
-from sanyi.model.costing import Costing
 from sanyi.model.policies.benefits import BenefitPackage
 from sanyi.model.streams import Streams
+from sanyi.model.tariff import Tariff
 
 AGE_BAND_EDGES = np.array([15, 45, 60, 70, 80])  # bands of the care_use rate lists
 REFERENCE_PATIENT_SHARE = 0.3  # demand rates in config hold at this share of the price
 MIN_MONTHLY_INCOME = 300.0  # yuan; floor for the cost-to-income ratios
 MIN_TIER_BY_SEVERITY = np.array([0, 0, 1])  # severe cases need at least a county hospital
+CROWDING_FROM = 0.85  # bed occupancy above which waiting deters admissions
 KINDS = (CHRONIC_VISIT, ACUTE_VISIT, ADMISSION)
 
 
@@ -47,10 +49,11 @@ class DemandTally:
 
 @dataclass
 class TierSetting:
-    """What patients see of each tier: quality and distance (urban, rural)."""
+    """What patients see of each tier: quality, distance (urban, rural) and crowding."""
 
     quality: np.ndarray  # (3,)
     distance_km: np.ndarray  # (2 urban/rural, 3)
+    occupancy: np.ndarray = field(default_factory=lambda: np.zeros(3))  # last month's beds
 
 
 @dataclass
@@ -59,7 +62,7 @@ class Sought:
 
     who: np.ndarray
     severity: np.ndarray
-    cause: np.ndarray
+    diagnosis: np.ndarray  # 0 acute illness, 1 + c a complication of chronic condition c
     u_forgo: np.ndarray  # uniform deciding forgone care
     emergency: np.ndarray  # never forgone
 
@@ -68,11 +71,11 @@ class CareSeeking:
     """Turns the population's needs into ``Episodes`` at chosen hospitals."""
 
     def __init__(self, cfg: SanyiConfig, streams: Streams, benefits: BenefitPackage,
-                 costing: Costing, tiers: TierSetting, alliance: np.ndarray) -> None:
+                 tariff: Tariff, tiers: TierSetting, alliance: np.ndarray) -> None:
         self.cfg = cfg
         self.streams = streams
         self.benefits = benefits
-        self.costing = costing
+        self.tariff = tariff
         self.tiers = tiers
         self.alliance = alliance  # (n_primary, 3) hospital index by home facility and tier
         cu = cfg.population.care_use
@@ -88,7 +91,7 @@ class CareSeeking:
     def start_year(self, year: int) -> None:
         """Utilisation of the year: trend since the price year times any historical shock."""
         sc = self.cfg.scenario
-        trend = (1 + sc.utilisation_growth_per_year) ** (year - self.cfg.pricing.price_year)
+        trend = inputs.growth_index(sc.utilisation_path(), year, self.cfg.pricing.price_year)
         self.shock = trend * sc.utilisation_shock(year)
 
     # -- prices as patients see them ------------------------------------------------------
@@ -108,7 +111,7 @@ class CareSeeking:
         burden = oop / np.maximum(income / 12, MIN_MONTHLY_INCOME)
         return b.forgone_max / (1 + np.exp(-b.forgone_slope * (burden - b.forgone_pivot)))
 
-    def _choose_tier(self, oop: np.ndarray, income: np.ndarray, rural: np.ndarray,
+    def _choose_tier(self, kind: int, oop: np.ndarray, income: np.ndarray, rural: np.ndarray,
                      min_tier: np.ndarray, u: np.ndarray) -> np.ndarray:
         """Multinomial-logit tier choice; ``u`` is one uniform per episode.
 
@@ -118,9 +121,14 @@ class CareSeeking:
         c = self.cfg.behaviour.choice
         per_income = (np.float32(c.oop_per_monthly_income)
                       / np.maximum(income / 12, MIN_MONTHLY_INCOME).astype(np.float32))
+        constants = ((c.admission_secondary_constant, c.admission_tertiary_constant)
+                     if kind == ADMISSION else
+                     (c.visit_secondary_constant, c.visit_tertiary_constant))
+        crowding = np.maximum(self.tiers.occupancy - CROWDING_FROM, 0.0) / 0.1
         fixed = (c.quality * self.tiers.quality + c.distance_per_10km * self.tiers.distance_km / 10
-                 + np.array([0.0, c.secondary_constant + c.bypass_referral,
-                             c.tertiary_constant + c.bypass_referral]))  # (urban/rural, 3)
+                 + c.waiting_per_10pt_occupancy * crowding * (kind == ADMISSION)
+                 + np.array([0.0, constants[0] + c.bypass_referral,
+                             constants[1] + c.bypass_referral]))  # (urban/rural, 3)
         relative = (fixed[:, 1:] - fixed[:, :1]).astype(np.float32)[rural.astype(np.int64)]
         relative += (oop[:, 1:] - oop[:, :1]).astype(np.float32) * per_income[:, None]
         odds = np.exp(np.clip(relative, -60, 60))  # county, city vs primary
@@ -140,7 +148,7 @@ class CareSeeking:
         oop = charges * share + np.minimum(deductible, charges) * (1 - share)
         income = pop.income[who]
         u_choice = self.streams.choice.rng.random(who.size, dtype=np.float32)
-        tier = self._choose_tier(oop, income, pop.rural[who], MIN_TIER_BY_SEVERITY[s.severity],
+        tier = self._choose_tier(kind, oop, income, pop.rural[who], MIN_TIER_BY_SEVERITY[s.severity],
                                  u_choice)
         chosen = np.take_along_axis(oop, tier[:, None].astype(np.int64), axis=1)[:, 0]
         forgone = (s.u_forgo < self._forgo_probability(chosen, income)) & ~s.emergency
@@ -150,9 +158,11 @@ class CareSeeking:
         return Episodes(
             person=kept, fund=fund[keep], retiree=pop.scheme[kept] == RETIREE,
             kind=np.full(kept.size, kind, dtype=np.uint8), severity=s.severity[keep].astype(np.int8),
-            cause=s.cause[keep].astype(np.int8), conditions=pop.conditions[kept],
+            diagnosis=s.diagnosis[keep].astype(np.int8),
+            conditions=(pop.treated if kind == CHRONIC_VISIT else pop.conditions)[kept],
             rural=pop.rural[kept], tier=tier[keep],
             hospital=self.alliance[pop.home[kept], tier[keep]].astype(np.int16),
+            u=np.empty((kept.size, 0), dtype=np.float32),  # drawn for all episodes in ``seek``
         )
 
     # -- the month ------------------------------------------------------------------------
@@ -170,28 +180,34 @@ class CareSeeking:
         admissions = self._admissions(pop, cell, demand_cell, events,
                                       self.streams.admissions.uniforms(n))
         parts = [
-            self._serve(pop, CHRONIC_VISIT, chronic, self.costing.chronic_visit(
-                pop.conditions[chronic.who], pop.rural[chronic.who]), tally),
-            self._serve(pop, ACUTE_VISIT, acute, self.costing.acute_visit(pop.rural[acute.who]),
+            self._serve(pop, CHRONIC_VISIT, chronic, self.tariff.chronic_visit(
+                pop.treated[chronic.who], pop.rural[chronic.who]), tally),
+            self._serve(pop, ACUTE_VISIT, acute, self.tariff.acute_visit(pop.rural[acute.who]),
                         tally),
-            self._serve(pop, ADMISSION, admissions, self.costing.admission(
+            self._serve(pop, ADMISSION, admissions, self.tariff.admission(
                 admissions.severity, pop.rural[admissions.who]), tally),
         ]
         adherent = np.zeros(n, dtype=bool)
         adherent[parts[0].person] = True
-        return Episodes.concat(parts), adherent, tally
+        episodes = Episodes.concat(parts)
+        episodes = episodes.take(np.argsort(episodes.person, kind="stable"))  # person order
+        # Every episode's own uniforms for the hospital's decisions (a view into the stream's
+        # buffer, valid for this month).
+        episodes.u = self.streams.treatment.uniforms(len(episodes) * N_UNIFORMS).reshape(
+            len(episodes), N_UNIFORMS)
+        return episodes, adherent, tally
 
     @staticmethod
     def _sought(who: np.ndarray, u: np.ndarray, p: np.ndarray) -> Sought:
         """Persons with u < p; their u / p is a fresh uniform for the forgone decision."""
         return Sought(who=who, severity=np.zeros(who.size, dtype=np.int64),
-                      cause=np.full(who.size, -1, dtype=np.int8), u_forgo=u / p,
+                      diagnosis=np.zeros(who.size, dtype=np.int8), u_forgo=u / p,
                       emergency=np.zeros(who.size, dtype=bool))
 
     def _chronic(self, pop: PatientPopulation, demand_cell: np.ndarray, u: np.ndarray) -> Sought:
         multiplier = self.demand[CHRONIC_VISIT][demand_cell]
         p = np.minimum(self.cfg.behaviour.adherence_at_zero_cost * multiplier, 1.0)
-        who = np.flatnonzero(pop.alive & (pop.conditions > 0) & (u < p))
+        who = np.flatnonzero(pop.alive & (pop.treated > 0) & (u < p))  # treated persons only
         return self._sought(who, u[who], p[who])
 
     def _acute_visits(self, pop: PatientPopulation, cell: np.ndarray, demand_cell: np.ndarray,
@@ -216,7 +232,7 @@ class CareSeeking:
         return Sought(
             who=np.concatenate([acute, complicated]),
             severity=np.concatenate([severity, np.full(complicated.size, 2)]),
-            cause=np.concatenate([np.full(acute.size, -1), cause]),
+            diagnosis=np.concatenate([np.zeros(acute.size, dtype=np.int8), 1 + cause]),
             u_forgo=np.concatenate([u_forgo, np.ones(complicated.size)]),
             emergency=np.r_[np.zeros(acute.size, dtype=bool), np.ones(complicated.size, dtype=bool)],
         )

@@ -30,7 +30,7 @@ MIGRANT_AGES = (18, 46)  # movers are young adults
 
 def wage_index(cfg: SanyiConfig, year: int) -> float:
     """Average wage of a year relative to the price year of the schedules."""
-    return (1 + cfg.scenario.wage_growth_per_year) ** (year - cfg.pricing.price_year)
+    return inputs.growth_index(cfg.scenario.wage_path(), year, cfg.pricing.price_year)
 
 
 class Demography:
@@ -45,6 +45,7 @@ class Demography:
         self.death_prob_table = np.zeros(inputs.N_AGES * 2, dtype=np.float32)
         self.births_per_month = 0.0
         self.year = cfg.population.start_year
+        self.uninsured_share = cfg.population.uninsured_share  # of residents, this year
 
     # -- the initial population ---------------------------------------------------------
     def populate(self, pop: PatientPopulation, n: int) -> None:
@@ -82,7 +83,7 @@ class Demography:
         u = rng.random(idx.size)
         worker = (age >= 16) & ~retired_age & (u < share)
         retiree = retired_age & (u < np.where(rural, p.rural_retiree_share, p.urban_retiree_share))
-        uninsured = rng.random(idx.size) < p.uninsured_share
+        uninsured = rng.random(idx.size) < self.uninsured_share
         scheme = np.where(age < CHILD_AGE_YEARS, RESIDENT_CHILD, RESIDENT_ADULT)
         scheme = np.where(uninsured, UNINSURED, scheme)
         scheme = np.where(worker, WORKER, np.where(retiree, RETIREE, scheme))
@@ -122,6 +123,27 @@ class Demography:
         age = np.clip(pop.age_years(now)[women], 0, inputs.MAX_AGE)
         self.births_per_month = float(asfr[age].sum()) / 12
 
+    def renew_coverage(self, pop: PatientPopulation, now: int, uninsured_share: float) -> None:
+        """January: residents renew (or not) their enrolment for the year's premium.
+
+        The uninsured share of residents moves toward ``uninsured_share``: uninsured persons
+        enrol at ``reenrolment_rate_per_year`` and residents lapse at the rate that holds
+        the share there, so the level follows the premium and the churn is set apart.
+        """
+        p = self.cfg.population
+        self.uninsured_share = uninsured_share
+        rejoin = p.reenrolment_rate_per_year
+        lapse = min(rejoin * uninsured_share / max(1 - uninsured_share, 1e-9), 1.0)
+        scheme = pop.scheme
+        resident = pop.alive & ((scheme == RESIDENT_ADULT) | (scheme == RESIDENT_CHILD))
+        uninsured = pop.alive & (scheme == UNINSURED)
+        u = self.streams.coverage.uniforms(pop.capacity)
+        leaving = np.flatnonzero(resident & (u < lapse))
+        joining = np.flatnonzero(uninsured & (u < rejoin))
+        adult = pop.age_months(now)[joining] >= CHILD_AGE_YEARS * 12
+        scheme[leaving] = UNINSURED
+        scheme[joining] = np.where(adult, RESIDENT_ADULT, RESIDENT_CHILD).astype(np.uint8)
+
     # -- monthly events -------------------------------------------------------------------
     def deaths(self, pop: PatientPopulation, now: int, extra: np.ndarray) -> np.ndarray:
         """Persons dying this month: age-sex-condition hazard, plus ``extra`` (acute events)."""
@@ -145,7 +167,7 @@ class Demography:
         pop.rural[idx] = rng.random(n) >= p.urban_share
         pop.cadre[idx] = pop.female[idx] & (rng.random(n) < p.female_cadre_share)
         pop.home[idx] = rng.integers(0, self.n_primary, n)
-        uninsured = rng.random(n) < p.uninsured_share
+        uninsured = rng.random(n) < self.uninsured_share
         pop.scheme[idx] = np.where(uninsured, UNINSURED, RESIDENT_CHILD).astype(np.uint8)
         self._reset_new(pop, idx)
         self._sample_incomes(pop, idx, self.year, rng)
@@ -185,10 +207,10 @@ class Demography:
         pop.retirement_age_months[idx] = self.retirement.age_months(
             pop.birth_month[idx], pop.female[idx], pop.cadre[idx])
         pop.conditions[idx] = 0
-        pop.controlled[idx] = False
-        pop.oop_year[idx] = 0.0
-        pop.fund_year[idx] = 0.0
-        pop.outpatient_fund_year[idx] = 0.0
+        pop.aware[idx] = 0
+        pop.treated[idx] = 0
+        pop.controlled[idx] = 0
+        pop.reset_tallies(idx)
         pop.account[idx] = 0.0
         pop.hrql[idx] = 1.0
 

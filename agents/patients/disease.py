@@ -1,4 +1,4 @@
-"""Chronic disease: prevalence at start, incidence, control, complications, quality of life.
+"""Chronic disease: prevalence at start, incidence, complications, quality of life.
 
 Each condition's prevalence by age is a logistic curve fitted to Chinese surveys
 (``model/data/chronic_conditions.csv``). Incidence follows from that curve: without excess
@@ -21,9 +21,6 @@ from sanyi.agents.patients.population import CONDITIONS, N_CONDITIONS, N_MASKS, 
 from sanyi.model import inputs
 from sanyi.model.streams import Streams
 
-# Blood-pressure control lowers stroke risk by about 40 % and coronary events by about 20 %
-# (Law, Morris & Wald, BMJ 2009); a single relative risk for all complications here.
-CONTROLLED_COMPLICATION_RR = 0.6
 # EQ-5D utility by age band (0-44, 45-59, 60-69, 70-79, 80+): stylised from Chinese
 # population norms (about 0.96 falling to 0.85 in the oldest).
 HRQL_BY_AGE = np.array([0.96, 0.94, 0.91, 0.88, 0.84], dtype=np.float32)
@@ -46,6 +43,16 @@ class ConditionTable:
     complication_rate: np.ndarray  # per person-year when uncontrolled
     case_fatality: np.ndarray
     complication_adds: np.ndarray  # bit index of the condition an event adds, or -1
+    # The care cascade (agents/patients/cascade.py): diagnosis, treatment, control.
+    aware_at_onset: np.ndarray  # probability a new case is diagnosed at once
+    detection_per_year: np.ndarray  # yearly diagnosis rate of unaware cases (check-ups)
+    detection_per_visit: np.ndarray  # probability a care episode diagnoses an unaware case
+    initiation_per_year: np.ndarray  # yearly rate at which diagnosed cases start treatment
+    control_gain_per_month: np.ndarray  # adherent treated cases reaching control
+    controlled_rr: np.ndarray  # complication risk when controlled, relative to uncontrolled
+    aware_share: np.ndarray  # initial shares of prevalent cases (surveys or assumptions)
+    treated_share: np.ndarray
+    controlled_share: np.ndarray
 
 
 def _load_conditions() -> ConditionTable:
@@ -72,6 +79,15 @@ def _load_conditions() -> ConditionTable:
         complication_adds=np.array(
             [CONDITIONS.index(r["complication_adds"]) if r["complication_adds"] else -1
              for r in rows]),
+        aware_at_onset=col("aware_at_onset"),
+        detection_per_year=col("detection_per_year"),
+        detection_per_visit=col("detection_per_visit"),
+        initiation_per_year=col("initiation_per_year"),
+        control_gain_per_month=col("control_gain_per_month"),
+        controlled_rr=col("controlled_complication_rr"),
+        aware_share=col("aware_share"),
+        treated_share=col("treated_share"),
+        controlled_share=col("controlled_share"),
     )
 
 
@@ -79,6 +95,11 @@ TABLE = _load_conditions()
 _BITS = np.array([[m >> b & 1 for b in range(N_CONDITIONS)] for m in range(N_MASKS)], dtype=bool)
 # Mortality multiplier of each bitmask (relative risks multiply).
 MORTALITY_RR = np.prod(np.where(_BITS, TABLE.mortality_rr, 1.0), axis=1).astype(np.float32)
+# Monthly complication probability of the conditions of a bitmask when all are uncontrolled,
+# and what control of the conditions of a bitmask takes off it.
+_MONTHLY_RATE = np.where(_BITS, TABLE.complication_rate / 12, 0.0)
+COMPLICATION_BY_MASK = _MONTHLY_RATE.sum(axis=1).astype(np.float32)
+CONTROL_RELIEF_BY_MASK = (_MONTHLY_RATE * (1 - TABLE.controlled_rr)).sum(axis=1).astype(np.float32)
 
 
 def prevalence(age: np.ndarray, female: np.ndarray) -> np.ndarray:
@@ -96,11 +117,6 @@ def _grid_prevalence() -> tuple[np.ndarray, np.ndarray]:
     return ages, prevalence(ages, female)
 
 
-# Share of chronic patients under control, used only to net expected complication deaths out
-# of background mortality (the control rate the model settles at is close to it).
-EXPECTED_CONTROLLED_SHARE = 0.5
-
-
 @lru_cache(maxsize=1)
 def mortality_norm() -> np.ndarray:
     """Mean condition multiplier by age and sex, so that the life table holds on average."""
@@ -116,8 +132,8 @@ def background_death_rates(death_rates: np.ndarray) -> np.ndarray:
     are drawn separately, so their expected rate is taken out of the background hazard.
     """
     _, p = _grid_prevalence()
-    control = 1 - EXPECTED_CONTROLLED_SHARE * (1 - CONTROLLED_COMPLICATION_RR)
-    acute = (p * TABLE.complication_rate * TABLE.case_fatality).sum(axis=1) * control
+    control = 1 - TABLE.controlled_share * (1 - TABLE.controlled_rr)  # at the cascade's shares
+    acute = (p * TABLE.complication_rate * TABLE.case_fatality * control).sum(axis=1)
     background = death_rates.reshape(-1) - acute
     return np.maximum(background, 0.1 * death_rates.reshape(-1)).reshape(death_rates.shape)
 
@@ -133,25 +149,27 @@ def incidence_table(death_rates: np.ndarray, trend: float) -> np.ndarray:
 
 def initial_conditions(pop: PatientPopulation, idx: np.ndarray, now: int,
                        rng: np.random.Generator) -> None:
-    """Conditions at start drawn from the prevalence curves; control at its steady state."""
+    """Conditions at start from the prevalence curves; diagnosis, treatment and control at
+    the cascade's shares (nested: controlled cases are treated, treated ones aware)."""
     age = pop.age_years(now)[idx].astype(float)
+    bits = 1 << np.arange(N_CONDITIONS)
     held = rng.random((idx.size, N_CONDITIONS)) < prevalence(age, pop.female[idx])
-    pop.conditions[idx] = (held * (1 << np.arange(N_CONDITIONS))).sum(axis=1).astype(np.uint8)
-    pop.controlled[idx] = (pop.conditions[idx] > 0) & (rng.random(idx.size) < 0.4)
+    stage = rng.random((idx.size, N_CONDITIONS))
+    pop.conditions[idx] = (held * bits).sum(axis=1).astype(np.uint8)
+    pop.aware[idx] = ((held & (stage < TABLE.aware_share)) * bits).sum(axis=1).astype(np.uint8)
+    pop.treated[idx] = ((held & (stage < TABLE.treated_share)) * bits).sum(axis=1).astype(np.uint8)
+    pop.controlled[idx] = ((held & (stage < TABLE.controlled_share)) * bits).sum(
+        axis=1).astype(np.uint8)
     update_hrql(pop, now)
 
 
 class ChronicDisease:
-    """Monthly onset of conditions, control, complications and quality of life."""
+    """Monthly onset of conditions and complications (acute events)."""
 
     def __init__(self, streams: Streams) -> None:
         self.streams = streams
         self.onset = np.zeros((inputs.N_AGES * 2, N_CONDITIONS), dtype=np.float32)
         self.onset_any = np.zeros(inputs.N_AGES * 2, dtype=np.float32)
-        rates = np.where(_BITS, TABLE.complication_rate, 0.0) / 12
-        self.complication_by_mask = np.stack(
-            [rates.sum(axis=1), rates.sum(axis=1) * CONTROLLED_COMPLICATION_RR], axis=1
-        ).astype(np.float32)  # (mask, controlled) -> monthly probability of an acute event
 
     def start_year(self, year: int, improvement: float, trend: float) -> None:
         rates = inputs.death_rates(year + 0.5, improvement)
@@ -159,7 +177,7 @@ class ChronicDisease:
         self.onset_any[:] = np.minimum(self.onset.sum(axis=1), 1.0)
 
     def onset_of_conditions(self, pop: PatientPopulation, now: int) -> int:
-        """New diagnoses this month (at most one per person); returns their number."""
+        """New cases this month (at most one per person), some diagnosed at once."""
         age = np.minimum(pop.age_years(now), inputs.MAX_AGE).astype(np.int32)
         cell = age * 2 + pop.female
         u = self.streams.incidence.uniforms(pop.capacity)
@@ -170,58 +188,62 @@ class ChronicDisease:
         hazard = np.where(held, 0.0, self.onset[cell[cand]])
         total = hazard.sum(axis=1)
         # Given candidacy u is uniform on [0, bound): accepting u < total keeps probability
-        # ``total``, and u is then uniform on [0, total), which picks the condition.
+        # ``total``, and u is then uniform on [0, total), which picks the condition; where it
+        # falls inside that condition's interval is a fresh uniform for the diagnosis.
         v = u[cand]
         accept = v < total
         cum = np.cumsum(hazard, axis=1)
-        which = (cum < v[:, None]).sum(axis=1)
-        new = cand[accept]
-        pop.conditions[new] |= (1 << which[accept]).astype(np.uint8)
+        which = np.minimum((cum < v[:, None]).sum(axis=1), N_CONDITIONS - 1)
+        new, which, v = cand[accept], which[accept], v[accept]
+        own = hazard[accept, which]
+        start = cum[accept, which] - own
+        within = (v - start) / np.maximum(own, 1e-30)
+        bit = (1 << which).astype(np.uint8)
+        pop.conditions[new] |= bit
+        pop.aware[new] |= np.where(within < TABLE.aware_at_onset[which], bit, 0).astype(np.uint8)
         return int(new.size)
 
     def complications(self, pop: PatientPopulation) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Acute events of the month: (persons, condition causing it, dies of it)."""
-        prob = self.complication_by_mask[pop.conditions, pop.controlled.astype(np.int8)]
+        """Acute events of the month: (persons, condition causing it, dies of it).
+
+        Control of a condition lowers its events by its relative risk; an event diagnoses
+        the condition behind it and may add another (a stroke after hypertension).
+        """
+        prob = COMPLICATION_BY_MASK[pop.conditions] - CONTROL_RELIEF_BY_MASK[pop.controlled]
         u = self.streams.complications.uniforms(pop.capacity)
         who = np.flatnonzero(pop.alive & (u < prob))
         if who.size == 0:
             empty = np.empty(0, dtype=np.int64)
             return empty, empty, np.empty(0, dtype=bool)
-        rates = np.where(_BITS[pop.conditions[who]], TABLE.complication_rate, 0.0)
+        controlled = _BITS[pop.controlled[who]]
+        rates = np.where(_BITS[pop.conditions[who]], TABLE.complication_rate, 0.0) * np.where(
+            controlled, TABLE.controlled_rr, 1.0)
         v = u[who] / prob[who] * rates.sum(axis=1)  # reuse the uniform: uniform on [0, total)
         cause = np.minimum((np.cumsum(rates, axis=1) < v[:, None]).sum(axis=1), N_CONDITIONS - 1)
         adds = TABLE.complication_adds[cause]
         gains = adds >= 0
-        pop.conditions[who[gains]] |= (1 << adds[gains]).astype(np.uint8)
+        added = (1 << adds[gains]).astype(np.uint8)
+        pop.conditions[who[gains]] |= added
+        pop.aware[who[gains]] |= added
+        pop.aware[who] |= (1 << cause).astype(np.uint8)
         dies = self.streams.fatality.rng.random(who.size) < TABLE.case_fatality[cause]
         return who, cause, dies
 
-    @staticmethod
-    def update_control(pop: PatientPopulation, adherent: np.ndarray,
-                       gain: float, loss: float, u: np.ndarray) -> None:
-        """Adherent chronic patients may gain control; the others may lose it."""
-        chronic = pop.alive & (pop.conditions > 0)
-        gains = chronic & adherent & (u < gain)
-        losses = chronic & ~adherent & (u < loss)
-        pop.controlled[gains] = True
-        pop.controlled[losses] = False
-        pop.controlled[pop.conditions == 0] = False
-
 
 _DECREMENT_BY_MASK = np.where(_BITS, TABLE.hrql_decrement, 0.0).sum(axis=1)
-# Quality of life by (age band, conditions, controlled): a table of 5 x 128 x 2 weights.
-_HRQL = np.maximum(
-    HRQL_BY_AGE[:, None, None]
-    - _DECREMENT_BY_MASK[None, :, None] * np.array([1 + UNCONTROLLED_EXTRA_DECREMENT, 1.0]),
-    0.0,
-).astype(np.float32).ravel()
+# Quality of life by (age band, conditions): the age norm minus the conditions' decrements;
+# conditions not under control cost ``UNCONTROLLED_EXTRA_DECREMENT`` more.
+_HRQL_BASE = (HRQL_BY_AGE[:, None] - _DECREMENT_BY_MASK[None, :]).astype(np.float32).ravel()
+_UNCONTROLLED_EXTRA = (UNCONTROLLED_EXTRA_DECREMENT * _DECREMENT_BY_MASK).astype(np.float32)
 _BAND_OF_AGE = (np.searchsorted(HRQL_AGE_EDGES, np.arange(inputs.N_AGES), side="right")
-                * N_MASKS * 2).astype(np.int32)
+                * N_MASKS).astype(np.int32)
 
 
 def update_hrql(pop: PatientPopulation, now: int) -> None:
     """Quality-of-life weight: an age norm minus decrements of the conditions held."""
     age = np.minimum(pop.age_years(now), inputs.MAX_AGE)
-    index = _BAND_OF_AGE[age] + pop.conditions.astype(np.int32) * 2 + pop.controlled
-    np.take(_HRQL, index, out=pop.hrql)
+    index = _BAND_OF_AGE[age] + pop.conditions
+    np.take(_HRQL_BASE, index, out=pop.hrql)
+    pop.hrql -= _UNCONTROLLED_EXTRA[pop.conditions & ~pop.controlled]
+    np.maximum(pop.hrql, 0.0, out=pop.hrql)
     pop.hrql *= pop.alive

@@ -44,14 +44,24 @@ FIELDS: dict[str, np.dtype] = {
     "retirement_age_months": np.dtype(np.int16),
     "income": np.dtype(np.float32),  # yuan/year: wage of workers, income of others
     "conditions": np.dtype(np.uint8),  # bitmask over CONDITIONS
-    "controlled": np.dtype(np.bool_),  # chronic conditions under control this month
+    "aware": np.dtype(np.uint8),  # conditions diagnosed (a subset of conditions)
+    "treated": np.dtype(np.uint8),  # conditions under treatment (a subset of aware)
+    "controlled": np.dtype(np.uint8),  # conditions under control (a subset of treated)
     "hrql": np.dtype(np.float32),  # health-related quality of life weight, 0..1
     "home": np.dtype(np.int16),  # home primary-care facility (index among primary hospitals)
     "oop_year": np.dtype(np.float32),  # out-of-pocket spending this calendar year, yuan
     "fund_year": np.dtype(np.float32),  # pooled-fund payments this calendar year, yuan
-    "outpatient_fund_year": np.dtype(np.float32),  # of which outpatient pooling, yuan
+    "outpatient_fund_year": np.dtype(np.float32),  # of which the general outpatient pool
+    "two_disease_fund_year": np.dtype(np.float32),  # of which hypertension/diabetes drugs
+    "special_fund_year": np.dtype(np.float32),  # of which chronic and special diseases
+    "outpatient_deductible_year": np.dtype(np.float32),  # charges counted to the deductible
     "account": np.dtype(np.float64),  # employee personal-account balance, yuan (exact money)
 }
+
+
+# Tallies of the calendar year, reset each January and for every new person.
+YEARLY_TALLIES = ("oop_year", "fund_year", "outpatient_fund_year", "two_disease_fund_year",
+                  "special_fund_year", "outpatient_deductible_year")
 
 
 @dataclass
@@ -66,7 +76,9 @@ class PersonView:
     scheme: str
     income_yuan: float
     conditions: tuple[str, ...]
-    controlled: bool
+    aware: tuple[str, ...]
+    treated: tuple[str, ...]
+    controlled: tuple[str, ...]
     hrql: float
     home_facility: int
     oop_year_yuan: float
@@ -101,7 +113,9 @@ class PatientPopulation:
         """Mark persons dead or gone and return their slots to the free list."""
         self.alive[idx] = False
         self.conditions[idx] = 0
-        self.controlled[idx] = False
+        self.aware[idx] = 0
+        self.treated[idx] = 0
+        self.controlled[idx] = 0
         self.account[idx] = 0.0
         self._free = np.concatenate([self._free, idx.astype(np.int64)])
         self._version += 1
@@ -114,6 +128,11 @@ class PatientPopulation:
             grown[:old] = getattr(self, name)
             setattr(self, name, grown)
         self._free = np.concatenate([self._free, np.arange(old, self.capacity)])
+
+    def reset_tallies(self, idx: np.ndarray | slice = slice(None)) -> None:
+        """Zero the yearly tallies of persons ``idx`` (everyone by default)."""
+        for name in YEARLY_TALLIES:
+            getattr(self, name)[idx] = 0.0
 
     # -- derived quantities ---------------------------------------------------------------
     @property
@@ -150,7 +169,10 @@ class PatientPopulation:
 
     def person(self, i: int, now: int) -> PersonView:
         """One person as a readable record."""
-        mask = int(self.conditions[i])
+
+        def names(mask: int) -> tuple[str, ...]:
+            return tuple(c for b, c in enumerate(CONDITIONS) if mask >> b & 1)
+
         return PersonView(
             index=i,
             alive=bool(self.alive[i]),
@@ -159,8 +181,10 @@ class PatientPopulation:
             residence="rural" if self.rural[i] else "urban",
             scheme=SCHEME_NAMES[int(self.scheme[i])],
             income_yuan=float(self.income[i]),
-            conditions=tuple(c for b, c in enumerate(CONDITIONS) if mask >> b & 1),
-            controlled=bool(self.controlled[i]),
+            conditions=names(int(self.conditions[i])),
+            aware=names(int(self.aware[i])),
+            treated=names(int(self.treated[i])),
+            controlled=names(int(self.controlled[i])),
             hrql=float(self.hrql[i]),
             home_facility=int(self.home[i]),
             oop_year_yuan=float(self.oop_year[i]),

@@ -10,11 +10,12 @@ employees pay their outpatient share from their personal account while it lasts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
 import numpy as np
 
-from sanyi.agents.patients.population import PatientPopulation, month_index
+from sanyi.agents.patients.population import CONDITIONS, PatientPopulation, month_index
 from sanyi.model.batches import ADMISSION, CHRONIC_VISIT, Claims
 from sanyi.model.config import BenefitsConfig, SchemeBenefits
 
@@ -59,6 +60,9 @@ class BenefitPackage(Protocol):
 
     retirement: RetirementRule
 
+    def start_year(self, year: int) -> None:
+        """Rules in force in ``year`` (reforms that take effect on a date)."""
+
     def patient_share(self, fund: np.ndarray, retiree: np.ndarray, kind: int,
                       level: np.ndarray) -> np.ndarray:
         """Expected share of charges patients pay, by episode and tier (n, 3)."""
@@ -68,6 +72,10 @@ class BenefitPackage(Protocol):
 
     def cover(self, claims: Claims, pop: PatientPopulation, level: np.ndarray) -> None:
         """Fill ``claims.in_scope/fund_pay/account_pay/oop``; update the persons' tallies."""
+
+    def shift_to_patients(self, claims: Claims, pop: PatientPopulation, mine: np.ndarray,
+                          share: float) -> None:
+        """A depleted fund pays only part of its share of claims ``mine``: patients pay the rest."""
 
 
 def _by_fund_tier(employee: SchemeBenefits, resident: SchemeBenefits, name: str) -> np.ndarray:
@@ -142,44 +150,79 @@ def add_by_person(target: np.ndarray, person: np.ndarray, amount: np.ndarray) ->
     np.add.at(target, person, amount.astype(target.dtype))
 
 
+# Outpatient channels (each with its ratio and yearly limit per person): the general
+# outpatient pool, the "two diseases" (hypertension and diabetes medicines), and chronic and
+# special diseases (the other conditions), paid like inpatient care.
+GENERAL, TWO_DISEASE, SPECIAL = 0, 1, 2
+SPECIAL_MASK = np.uint8(sum(1 << CONDITIONS.index(c)
+                            for c in ("copd", "chd", "stroke", "cancer", "ckd")))
+_TALLY = {GENERAL: "outpatient_fund_year", TWO_DISEASE: "two_disease_fund_year",
+          SPECIAL: "special_fund_year"}
+
+
 class CurrentBenefits:
     """The benefit rules in force (stylised NHSA rules; levels in ``conf/benefits``)."""
 
-    def __init__(self, cfg: BenefitsConfig) -> None:
+    Config = BenefitsConfig
+
+    def __init__(self, cfg: BenefitsConfig,
+                 amount_index: Callable[[int], float] = lambda year: 1.0) -> None:
         emp, res = cfg.employee, cfg.resident
+        self.cfg = cfg
+        self.amount_index = amount_index
         self.retirement = RetirementRule(cfg.retirement_delay)
         self.ratio = _by_fund_tier(emp, res, "inpatient_ratio")
         self.out_of_scope = _by_fund_tier(emp, res, "out_of_scope_share")
         self.out_of_scope[2] = 0.0
-        # Deductibles and ceilings are per real person: each simulated claim is one real
-        # claim's amount (the population scale factor applies to totals only).
-        self.deductible_table = _by_fund_tier(emp, res, "inpatient_deductible_yuan")
-        self.ceiling = _by_fund(emp, res, "annual_ceiling_yuan")
         self.retiree_bonus = _by_fund(emp, res, "retiree_ratio_bonus")
-        self.outpatient_ratio = _by_fund(emp, res, "outpatient_ratio")
-        self.chronic_ratio = _by_fund(emp, res, "chronic_outpatient_ratio")
-        self.outpatient_limit = _by_fund(emp, res, "outpatient_annual_limit_yuan")
+        self.reform_year = cfg.employee_financing.account_reform_year
+        self.start_year(self.reform_year)
+
+    def start_year(self, year: int) -> None:
+        """The rules of ``year``: amounts in yuan indexed, the 2021 outpatient reform.
+
+        Deductibles, limits and ceilings are set in price-year yuan and move with
+        ``amount_index`` (wages, by default in the model), as local rules are revised; the
+        general outpatient pool widened with the outpatient mutual-aid reform. Amounts are per
+        real person: each simulated claim is one real claim's amount (the population scale
+        factor applies to totals only).
+        """
+        emp, res = self.cfg.employee, self.cfg.resident
+        index = self.amount_index(year)
+        self.deductible_table = _by_fund_tier(emp, res, "inpatient_deductible_yuan") * index
+        self.ceiling = _by_fund(emp, res, "annual_ceiling_yuan") * index
+        reformed = year >= self.reform_year
+        general_ratio = "outpatient_ratio" if reformed else "outpatient_ratio_before_reform"
+        general_limit = ("outpatient_annual_limit_yuan" if reformed
+                         else "outpatient_annual_limit_before_reform_yuan")
+        self.outpatient_deductible = _by_fund(emp, res, "outpatient_deductible_yuan" if reformed
+                                              else "outpatient_deductible_before_reform_yuan") * index
+        self.channel_ratio = np.stack([_by_fund(emp, res, name) for name in (
+            general_ratio, "two_disease_ratio", "special_disease_ratio")])  # (channels, funds)
+        self.channel_limit = np.stack([_by_fund(emp, res, name) for name in (
+            general_limit, "two_disease_annual_limit_yuan", "special_disease_annual_limit_yuan")]
+        ) * index
 
     def _level(self, fund: np.ndarray, level: np.ndarray) -> np.ndarray:
         """Benefit level of each episode's fund (1 = as legislated; the uninsured get 0)."""
         return np.r_[level, 0.0][fund]
 
-    def _claim_ratio(self, f: np.ndarray, t: np.ndarray, retiree: np.ndarray,
-                     kind: np.ndarray, level: np.ndarray) -> np.ndarray:
-        """Reimbursement ratio of each claim's in-scope charges after the deductible."""
-        inpatient = self.ratio[f, t] + self.retiree_bonus[f] * retiree
-        outpatient = np.where(kind == CHRONIC_VISIT, self.chronic_ratio[f],
-                              self.outpatient_ratio[f])
-        chosen = np.where(kind == ADMISSION, inpatient, outpatient)
-        return np.clip(chosen * self._level(f, level), 0.0, 1.0)
+    @staticmethod
+    def channel(kind: np.ndarray, conditions: np.ndarray) -> np.ndarray:
+        """Outpatient channel of each claim (chronic follow-ups by the conditions treated)."""
+        chronic = np.where((conditions & SPECIAL_MASK) > 0, SPECIAL, TWO_DISEASE)
+        return np.where(kind == CHRONIC_VISIT, chronic, GENERAL)
 
     def _tier_ratios(self, f: np.ndarray, retiree: np.ndarray, kind: int,
                      level: np.ndarray) -> np.ndarray:
-        """Reimbursement ratio each episode would get at each tier, shape (n, 3)."""
+        """Reimbursement ratio each episode would get at each tier, shape (n, 3).
+
+        Chronic follow-ups are priced at the two-disease channel, the most common one.
+        """
         if kind == ADMISSION:
             ratio = self.ratio[f] + (self.retiree_bonus[f] * retiree)[:, None]
         else:
-            flat = self.chronic_ratio[f] if kind == CHRONIC_VISIT else self.outpatient_ratio[f]
+            flat = self.channel_ratio[TWO_DISEASE if kind == CHRONIC_VISIT else GENERAL, f]
             ratio = np.repeat(flat[:, None], 3, axis=1)
         return np.clip(ratio * self._level(f, level)[:, None], 0.0, 1.0)
 
@@ -199,23 +242,56 @@ class CurrentBenefits:
         f, t, person = e.fund.astype(np.int64), e.tier.astype(np.int64), e.person
         total = claims.total_charge
         in_scope = total * (1 - self.out_of_scope[f, t])
-        outpatient = e.kind != ADMISSION
-        deductible = np.where(outpatient, 0.0, self.deductible_table[f, t])
-        ratio = self._claim_ratio(f, t, e.retiree, e.kind, level)
-        nominal = np.maximum(in_scope - deductible, 0.0) * ratio
+        inpatient = e.kind == ADMISSION
         runs = group_by_person(person)
-        op_room = self.outpatient_limit[f] - pop.outpatient_fund_year[person]
-        capped = cap_by_person(np.where(outpatient, nominal, 0.0), op_room, runs)
-        nominal = np.where(outpatient, capped, nominal)
+        lvl = self._level(f, level)
+        inpatient_ratio = np.clip((self.ratio[f, t] + self.retiree_bonus[f] * e.retiree) * lvl,
+                                  0.0, 1.0)
+        nominal = np.where(inpatient, np.maximum(in_scope - self.deductible_table[f, t], 0.0)
+                           * inpatient_ratio, 0.0)
+        nominal += self._outpatient(claims, in_scope, pop, runs, f, lvl)
         fund_pay = cap_by_person(nominal, self.ceiling[f] - pop.fund_year[person], runs)
         patient = total - fund_pay
-        from_account = np.where((f == 0) & outpatient, patient, 0.0)
+        from_account = np.where((f == 0) & ~inpatient, patient, 0.0)
         account_pay = cap_by_person(from_account, pop.account[person], runs)
         claims.in_scope = in_scope
         claims.fund_pay = fund_pay
         claims.account_pay = account_pay
         claims.oop = patient - account_pay
         add_by_person(pop.fund_year, person, fund_pay)
-        add_by_person(pop.outpatient_fund_year, person, np.where(outpatient, fund_pay, 0.0))
         add_by_person(pop.account, person, -account_pay)
         add_by_person(pop.oop_year, person, claims.oop)
+
+    def _outpatient(self, claims: Claims, in_scope: np.ndarray, pop: PatientPopulation,
+                    runs: tuple[np.ndarray, np.ndarray, np.ndarray], f: np.ndarray,
+                    lvl: np.ndarray) -> np.ndarray:
+        """Fund payments for outpatient claims, channel by channel, within yearly limits.
+
+        The general pool pays only above the person's yearly outpatient deductible.
+        """
+        e, person = claims.episodes, claims.episodes.person
+        outpatient = e.kind != ADMISSION
+        channel = self.channel(e.kind, e.conditions)
+        general = np.where(outpatient & (channel == GENERAL), in_scope, 0.0)
+        left = self.outpatient_deductible[f] - pop.outpatient_deductible_year[person]
+        below_deductible = cap_by_person(general, left, runs)
+        add_by_person(pop.outpatient_deductible_year, person, below_deductible)
+        eligible = np.where(channel == GENERAL, in_scope - below_deductible, in_scope)
+        paid = np.zeros(len(claims))
+        for k, tally_name in _TALLY.items():
+            mine = outpatient & (channel == k)
+            ratio = np.clip(self.channel_ratio[k, f] * lvl, 0.0, 1.0)
+            amount = np.where(mine, eligible * ratio, 0.0)
+            tally = getattr(pop, tally_name)
+            capped = cap_by_person(amount, self.channel_limit[k, f] - tally[person], runs)
+            add_by_person(tally, person, capped)
+            paid += capped
+        return paid
+
+    def shift_to_patients(self, claims: Claims, pop: PatientPopulation, mine: np.ndarray,
+                          share: float) -> None:
+        moved = np.where(mine, claims.fund_pay * share, 0.0)
+        claims.fund_pay = claims.fund_pay - moved
+        claims.oop = claims.oop + moved
+        add_by_person(pop.fund_year, claims.episodes.person, -moved)
+        add_by_person(pop.oop_year, claims.episodes.person, moved)

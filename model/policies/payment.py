@@ -1,8 +1,11 @@
-"""Payment methods: how hospitals earn revenue for the claims they bill.
+"""Payment methods: what hospitals earn for the claims they bill.
 
-Each method is one class behind the ``PaymentMethod`` protocol; hospitals and funds call the
-protocol, never a method's name. Fee-for-service is here; prospective methods (DRG, DIP,
-global budget, capitation, per-diem, mixed) plug in behind the same two calls.
+Each method is one class behind the ``PaymentMethod`` protocol; the model's settlement phase
+calls the protocol, never a method's name. Patients pay their item-based share of every bill
+whatever the method (as in China); the pooled fund pays the hospital the method's price minus
+what patients paid, and the difference from its own item-based share is booked as the
+settlement difference (``Claims.settlement``). Year-end settlements (DIP point values, global
+budgets) are booked as their own flow.
 """
 
 from __future__ import annotations
@@ -16,25 +19,25 @@ from sanyi.model.config import PaymentConfig
 
 
 class PaymentMethod(Protocol):
-    name: str
+    cfg: PaymentConfig
 
-    def hospital_revenue(self, claims: Claims) -> np.ndarray:
-        """What the hospital earns for each claim (paid by the fund and the patient)."""
+    def price(self, claims: Claims, year: int) -> np.ndarray:
+        """Hospital revenue for each claim of the month."""
 
-    def year_end_adjustment(self, hospital_ids: np.ndarray) -> np.ndarray:
-        """Settlement paid (+) or clawed back (-) per hospital at year end, yuan simulated."""
+    def year_end(self, year: int, n_hospitals: int) -> np.ndarray:
+        """Settlement paid (+) or clawed back (-) at year end, shape (2 funds, hospitals)."""
 
 
 class FeeForService:
     """Hospitals earn the price schedule for every service, drug and consumable billed."""
 
-    name = "ffs"
+    Config = PaymentConfig
 
     def __init__(self, cfg: PaymentConfig) -> None:
         self.cfg = cfg
 
-    def hospital_revenue(self, claims: Claims) -> np.ndarray:
+    def price(self, claims: Claims, year: int) -> np.ndarray:
         return claims.total_charge
 
-    def year_end_adjustment(self, hospital_ids: np.ndarray) -> np.ndarray:
-        return np.zeros(hospital_ids.size)
+    def year_end(self, year: int, n_hospitals: int) -> np.ndarray:
+        return np.zeros((2, n_hospitals))

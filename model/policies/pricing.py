@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from sanyi.model.config import CareUseConfig, PricingConfig
+from sanyi.model import inputs
+from sanyi.model.config import CareUseConfig, PricingConfig, ScenarioConfig
 
 
 class PriceSchedule:
     """Prices charged for services (by tier) and drugs (purchase price plus markup)."""
 
-    def __init__(self, cfg: PricingConfig, care_use: CareUseConfig, cost_growth: float) -> None:
+    Config = PricingConfig
+
+    def __init__(self, cfg: PricingConfig, care_use: CareUseConfig,
+                 scenario: ScenarioConfig) -> None:
         self.cfg = cfg
         self.markup = cfg.drug_markup_rate
-        self.rural_factor = care_use.rural_price_factor
-        self.cost_growth = cost_growth
+        self.rural_factor = np.array(care_use.rural_price_factor.as_tuple())
+        self.scenario = scenario
         self._base = {
             "bed_day": np.array(cfg.bed_day_price.as_tuple()),
             "procedure": np.array(cfg.procedure_price_per_admission.as_tuple()),
@@ -28,16 +32,33 @@ class PriceSchedule:
         self.procedure = self._base["procedure"].copy()
         self.visit = self._base["visit"].copy()
 
-    def start_year(self, year: int) -> None:
-        """Index the schedule to the year: technology and unit costs grow each year."""
-        index = (1 + self.cost_growth) ** (year - self.cfg.price_year)
-        self.bed_day = self._base["bed_day"] * index
-        self.procedure = self._base["procedure"] * index
-        self.visit = self._base["visit"] * index
+    def _growth(self, rate: float, year: int) -> float:
+        return (1 + rate) ** (year - self.cfg.price_year)
 
-    def local_factor(self, rural: np.ndarray) -> np.ndarray:
-        """Price level of the patient's area (rural schedules are lower)."""
-        return np.where(rural, self.rural_factor, 1.0)
+    def start_year(self, year: int) -> None:
+        """Index the schedule to the year.
+
+        Prices of a given service grow with ``service_price_growth_per_year``; procedures and
+        visits also carry excess cost growth (more, costlier services per case), bed-days
+        do not.
+        """
+        sc = self.scenario
+        price = inputs.growth_index(sc.service_price_path(), year, self.cfg.price_year)
+        excess = inputs.growth_index(sc.excess_cost_path(), year, self.cfg.price_year)
+        self.bed_day = self._base["bed_day"] * price
+        self.procedure = self._base["procedure"] * price * excess
+        self.visit = self._base["visit"] * price * excess
+
+    def drug_list_index(self, year: int) -> float:
+        """List prices of drugs and devices relative to the price year: the price of a given
+        product times the drift of the basket toward newer, costlier products."""
+        sc = self.scenario
+        return (self._growth(sc.drug_price_growth_per_year, year)
+                * inputs.growth_index(sc.excess_cost_path(), year, self.cfg.price_year))
+
+    def local_factor(self, rural: np.ndarray, tier: np.ndarray) -> np.ndarray:
+        """Price level of the facility a patient uses: rural ones are cheaper, by tier."""
+        return np.where(rural, self.rural_factor[tier], 1.0)
 
     def drug_price(self, purchase_price: np.ndarray | float) -> np.ndarray | float:
         """Price charged to patients and funds for a drug bought at ``purchase_price``."""

@@ -26,6 +26,8 @@ class ProcurementPolicy(Protocol):
 class NoProcurement:
     """No tenders: hospitals buy at list prices."""
 
+    Config = ProcurementConfig
+
     name = "none"
 
     def __init__(self, cfg: ProcurementConfig, n_products: int) -> None:
