@@ -65,7 +65,7 @@ def load_spec(path: Path) -> Spec:
         raise UsageError(f"cannot read {path}") from None
     except (yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError):
         raise UsageError(f"{path}: each parameter needs low and high bounds, e.g. "
-                         "scenario.wage_growth_per_year: {low: 0.03, high: 0.08}") from None
+                         "scenario.tfr_offset: {low: -0.5, high: 0.5}") from None
     if not params:
         raise UsageError(f"{path} names no parameters")
     for p in params:
@@ -88,6 +88,7 @@ def hand_values(spec: Spec, overrides: list[str]) -> dict[str, float]:
 
 
 _TOLERANCE = re.compile(r"^±([0-9.]+)(%?)$")
+SIGN = "> 0"  # a row that only asks for the right sign (e.g. a fund's yearly balance)
 
 
 def tolerance_value(text: str) -> float:
@@ -98,10 +99,23 @@ def tolerance_value(text: str) -> float:
     return float(hit.group(1)) / (100 if hit.group(2) else 1)
 
 
+def _sign_miss(row: pd.Series) -> float:
+    """A sign row in tolerances: 0 when right, else 1 plus how far below zero, per target."""
+    if row.within:
+        return 0.0
+    return 1.0 + max(0.0, -float(row.model)) / max(abs(float(row.target)), 1e-9)
+
+
 def scored(table: pd.DataFrame) -> pd.DataFrame:
     """Rows with a tolerance and a model value, with ``z`` = error in tolerances."""
     rows = table[table.within.notna()].copy()
-    rows["z"] = rows.error.astype(float) / rows.tolerance.map(tolerance_value)
+    sign = rows.tolerance == SIGN
+    rows["z"] = 0.0
+    if (~sign).any():
+        rows.loc[~sign, "z"] = (rows.error[~sign].astype(float)
+                                / rows.tolerance[~sign].map(tolerance_value))
+    if sign.any():
+        rows.loc[sign, "z"] = rows[sign].apply(_sign_miss, axis=1)
     return rows
 
 

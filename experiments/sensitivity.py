@@ -25,12 +25,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import yaml
+from omegaconf import OmegaConf
 
 from sanyi.experiments.cli import Parser, UsageError, require, run_command
 from sanyi.experiments.collect import collect
 from sanyi.experiments.jobs import OK
 from sanyi.experiments.labels import censored
-from sanyi.experiments.preflight import CONF_DIR
+from sanyi.experiments.preflight import CONF_DIR, compose_config
 
 DEFAULT_SPEC = CONF_DIR / "sensitivity" / "default.yaml"
 
@@ -67,6 +68,15 @@ def load_spec(path: Path) -> Spec:
     morris, sobol = raw.get("morris") or {}, raw.get("sobol") or {}
     return Spec(params, kpis, int(morris.get("trajectories", 10)), int(morris.get("levels", 4)),
                 int(sobol.get("n", 64)), int(raw.get("seeds", 1)), list(raw.get("overrides") or []))
+
+
+def check_keys(spec: Spec, overrides: list[str]) -> None:
+    """Compose one run at the ranges' lower ends: a misspelt key stops here, in one line."""
+    settings = [o for o in [*spec.overrides, *overrides] if not o.startswith(("hydra", "+hydra"))]
+    lows = [f"{key}={low}" for key, (low, _) in spec.parameters.items()]
+    for key in spec.parameters:
+        if OmegaConf.select(compose_config(settings + lows), key) is None:
+            raise UsageError(f"{key} is not in the config; check the key")
 
 
 def sample(spec: Spec, method: str, seed: int = 0) -> np.ndarray:
@@ -165,6 +175,7 @@ def _main(argv: list[str] | None) -> int:
     spec.trajectories = args.trajectories or spec.trajectories
     spec.sobol_n = args.sobol_n or spec.sobol_n
     spec.seeds = args.seeds or spec.seeds
+    check_keys(spec, args.overrides)
     out = args.out.resolve()
     points = sample(spec, args.method, args.seed)
     names = write_sample(out, spec, points)

@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from sanyi.experiments.sensitivity import DEFAULT_SPEC, load_spec, main, sample
+from sanyi.experiments.sensitivity import DEFAULT_SPEC, check_keys, load_spec, main, sample
 
 TINY = """\
 parameters:
-  scenario.wage_growth_per_year: [0.03, 0.08]
+  scenario.mortality_improvement_per_year: [0.005, 0.025]
   behaviour.oop_elasticity: [-0.4, -0.1]
 kpis: [final_reserve_months, qalys_per_10k_fund_yuan]
 morris: {trajectories: 2, levels: 4}
@@ -28,7 +28,8 @@ def test_a_tiny_morris_run_writes_indices_for_each_kpi_and_parameter(tmp_path: P
     assert main(["--spec", str(tmp_path / "spec.yaml"), "--out", str(out)]) == 0
     table = pd.read_csv(out / "indices.csv")
     assert len(table) == 2 * 2
-    assert set(table.parameter) == {"scenario.wage_growth_per_year", "behaviour.oop_elasticity"}
+    assert set(table.parameter) == {"scenario.mortality_improvement_per_year",
+                                    "behaviour.oop_elasticity"}
     assert (table.mu_star >= 0).all() and table.mu_star.gt(0).any()
     assert pd.read_parquet(out / "indices.parquet").equals(table)
     with Image.open(out / "sensitivity.png") as png:
@@ -50,13 +51,24 @@ def test_the_default_file_lists_uncertainties_of_scenario_and_behaviour_only() -
     spec = load_spec(DEFAULT_SPEC)
     assert all(k.split(".")[0] in ("scenario", "behaviour") for k in spec.parameters)
     assert "first_deficit_year" in spec.kpis
+    check_keys(spec, [])  # every key exists in today's config
+
+
+def test_a_misspelt_key_stops_before_any_run(tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "spec.yaml").write_text(TINY.replace("oop_elasticity", "oop_elasticty"))
+    assert main(["--spec", str(tmp_path / "spec.yaml"), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("sanyi-sensitivity: ") and "behaviour.oop_elasticty" in err
+    assert err.count("\n") == 1
+    assert not (tmp_path / "out" / "runs").exists()
 
 
 def test_a_bad_parameter_file_is_one_line_on_stderr(tmp_path: Path,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
-    (tmp_path / "spec.yaml").write_text("parameters:\n  scenario.wage_growth_per_year: [0.08, 0.03]\n"
+    (tmp_path / "spec.yaml").write_text("parameters:\n  scenario.tfr_offset: [0.5, -0.5]\n"
                                         "  behaviour.oop_elasticity: [-0.4, -0.1]\nkpis: [oop_share]\n")
     assert main(["--spec", str(tmp_path / "spec.yaml"), "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
     spec = tmp_path / "spec.yaml"
-    assert err == f"sanyi-sensitivity: {spec}: scenario.wage_growth_per_year needs low < high\n"
+    assert err == f"sanyi-sensitivity: {spec}: scenario.tfr_offset needs low < high\n"
