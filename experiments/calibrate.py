@@ -99,11 +99,15 @@ def tolerance_value(text: str) -> float:
     return float(hit.group(1)) / (100 if hit.group(2) else 1)
 
 
+SIGN_MISS_CAP = 3.0  # a wrong sign costs 1 to 3 tolerances, so one row cannot swamp the rest
+
+
 def _sign_miss(row: pd.Series) -> float:
-    """A sign row in tolerances: 0 when right, else 1 plus how far below zero, per target."""
+    """A sign row in tolerances: 0 when right, else 1 plus how far below zero per target."""
     if row.within:
         return 0.0
-    return 1.0 + max(0.0, -float(row.model)) / max(abs(float(row.target)), 1e-9)
+    miss = max(0.0, -float(row.model)) / max(abs(float(row.target)), 1e-9)
+    return min(1.0 + miss, SIGN_MISS_CAP)
 
 
 def scored(table: pd.DataFrame) -> pd.DataFrame:

@@ -72,9 +72,10 @@ def test_the_loss_is_the_mean_squared_error_in_tolerances_with_2023_apart() -> N
 
 
 def test_a_row_that_asks_only_for_a_sign_costs_nothing_when_right_and_more_the_further_off() -> None:
-    table = pd.DataFrame({"year": [2021, 2022], "error": [-5.0, -150.0], "tolerance": ["> 0"] * 2,
-                          "within": [True, False], "model": [95.0, -50.0], "target": [100.0] * 2})
-    assert loss(table, 2023)[0] == pytest.approx((0.0 + 1.5 ** 2) / 2)
+    table = pd.DataFrame({"year": [2021, 2022, 2022], "error": [-5.0, -150.0, -900.0],
+                          "tolerance": ["> 0"] * 3, "within": [True, False, False],
+                          "model": [95.0, -50.0, -800.0], "target": [100.0] * 3})
+    assert loss(table, 2023)[0] == pytest.approx((0.0 + 1.5 ** 2 + 3.0 ** 2) / 3)  # capped at 3
     assert tolerance_value("±15%") == pytest.approx(0.15) and tolerance_value("±0.05") == 0.05
 
 
