@@ -22,6 +22,7 @@ from sanyi.experiments.labels import (
     axis_label,
     censored,
     column_title,
+    decimals,
     describe,
     display_unit,
     money_scale,
@@ -135,7 +136,8 @@ def heatmap(sweep: Collected, kpi: str, row: str, col: str | None = None) -> Fig
                              observed=True).reindex_like(means)
     unit = describe(kpi, run_level=True)[1]
     notes = np.where(nones >= 1, "none", np.where(nones > 0, "*", ""))
-    text = np.vectorize(lambda v, n: n if n == "none" else number(v, unit) + n)(means, notes)
+    digits = decimals(means)
+    text = np.vectorize(lambda v, n: n if n == "none" else number(v, unit, digits) + n)(means, notes)
     fig = Figure(figsize=(1.9 * means.shape[1] + 3.4, 0.6 * means.shape[0] + 2.4),
                  layout="constrained")
     ax = fig.subplots()
@@ -202,6 +204,10 @@ def paired_figure(table: pd.DataFrame, kpi: str, lever: str, baseline,
         ax.set_ylim(-0.7, len(sub) - 0.3)
         ax.set(title=_facet_title(by, level),
                xlabel=textwrap.fill(f"Difference from {baseline} ({unit_text})", 40))
+    spread = np.nanmax(np.abs(table[["ci_low", "ci_high", "mean_difference"]].to_numpy() * factor),
+                       initial=0.0)
+    if not spread > 1e-9:  # no difference at all: a readable axis instead of 1e-17 ticks
+        axes[0].set_xlim(-1, 1)
     _label_outer(np.array(axes))
     fig.supylabel(column_title(lever), fontsize="medium")
     pairs = int(table.n_pairs.min()) if len(table) else 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import textwrap
 
+import numpy as np
 import pandas as pd
 
 from sanyi.model.metrics import BY_NAME
@@ -97,12 +98,18 @@ def censored(runs: pd.DataFrame, kpi: str) -> tuple[pd.Series, pd.Series]:
     return values, missing
 
 
-def number(value: float, unit: str) -> str:
-    """A cell annotation: years whole or to a tenth, shares in per cent, else 3 digits."""
+def decimals(values: pd.DataFrame | pd.Series) -> int:
+    """Decimals that give the largest value three significant digits (one format per figure)."""
+    top = float(np.nanmax(np.abs(np.asarray(values, dtype=float)), initial=0.0))
+    return max(0, 2 - int(np.floor(np.log10(top)))) if top > 0 else 0
+
+
+def number(value: float, unit: str, digits: int = 2) -> str:
+    """A cell annotation: years whole or to a tenth, shares in per cent, else ``digits``."""
     if pd.isna(value):
         return ""
     if unit == "year":
         return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
     if unit == "share":
         return f"{100 * value:.1f} %"
-    return f"{value:.3g}"
+    return f"{value:,.{digits}f}"
