@@ -23,7 +23,7 @@ from omegaconf import DictConfig
 
 from hydra_plugins.sanyi_sweeper.sanyi_sweeper import SanyiSweeper
 from sanyi import __version__
-from sanyi.experiments import folders, preflight, sweeper
+from sanyi.experiments import folders, named, preflight, sweeper
 from sanyi.experiments.report import kpi_table, progress_bar
 from sanyi.experiments.resources import check_memory
 from sanyi.model import ledger, outputs
@@ -166,6 +166,7 @@ def main() -> None:
     register_configs()
     Plugins.instance().register(SanyiSweeper)  # editable installs hide it from Hydra's scan
     try:
+        named.check_argv(argv)  # a named experiment whose levers are not built yet says so
         preflight.check(argv)
         sweeper.LAST = None
         hydra_entry()

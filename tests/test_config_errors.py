@@ -16,14 +16,14 @@ import pytest
 from omegaconf import OmegaConf
 
 from sanyi.model.config import ConfigError, SanyiConfig
-from sanyi.model.configure import compose_dict as compose_config
+from sanyi.model.configure import compose_dict
 from sanyi.model.validation import validate
 
 
 def config_error(overrides: list[str]) -> str:
     """The message of the ``ConfigError`` raised for these command-line overrides."""
     with pytest.raises(ConfigError) as caught:
-        validate(compose_config(overrides))
+        validate(compose_dict(overrides))
     return str(caught.value)
 
 
@@ -74,7 +74,7 @@ def test_end_year_before_an_overridden_start_year_names_that_start_year() -> Non
 
 @pytest.mark.parametrize("year", [2015, 2030])
 def test_start_years_at_both_ends_of_the_allowed_range_are_accepted(year: int) -> None:
-    cfg = validate(compose_config([f"population.start_year={year}"]))
+    cfg = validate(compose_dict([f"population.start_year={year}"]))
 
     assert cfg.population.start_year == year
 
@@ -131,7 +131,7 @@ def test_unknown_key_message_points_to_the_key_that_exists() -> None:
 
 
 def test_default_config_validates_with_100000_persons() -> None:
-    cfg = validate(compose_config([]))
+    cfg = validate(compose_dict([]))
 
     assert cfg.population.size == 100_000
 
