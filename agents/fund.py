@@ -43,6 +43,7 @@ class FundMonth:
     pooled_paid: float = 0.0  # item-based claims plus settlements with hospitals
     settlements: float = 0.0  # of which paid beyond the item-based share (prospective payment)
     audit_recoveries: float = 0.0  # recovered from hospitals by audits (within settlements)
+    retained_savings: float = 0.0  # tender savings returned to hospitals (not settlements)
     account_paid: float = 0.0
     account_outflow: float = 0.0  # balances of members who died or moved away
     account_pharmacy: float = 0.0  # accounts' purchases at designated retail pharmacies
@@ -159,17 +160,20 @@ class Fund(mesa.Agent):
         self.year.pooled_expenditure += m.pooled_outflow
         return cover.paid_share
 
-    def settle_year_end(self, amount: float, recovered: float = 0.0) -> None:
+    def settle_year_end(self, amount: float, recovered: float = 0.0,
+                        retained: float = 0.0) -> None:
         """Pay (or recover, if negative) the year-end settlements, audits' recoveries
-        (``recovered``, already netted out of ``amount``) included."""
+        (``recovered``, already netted out of ``amount``) included, and the tender savings
+        hospitals retain (``retained``, included in ``amount`` but not a settlement)."""
         m = self.month
         m.audit_recoveries += recovered
+        m.retained_savings += retained
         available = self.pooled_reserve_or_zero + m.revenue - m.account_credits - m.pooled_outflow
         cover = self.depletion_rule.cover(0.0, amount, available)
         if cover.top_up > 0:
             self.depletion_year = self.depletion_year or self.model.year
         m.top_up += cover.top_up
-        m.settlements += amount
+        m.settlements += amount - retained
         m.pooled_paid += amount
         self.pooled_reserve = self.pooled_reserve_or_zero + cover.top_up - amount
         self.year.pooled_revenue += cover.top_up

@@ -9,8 +9,8 @@ earn is set afterwards by the payment method, in the model's settlement phase.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import mesa
@@ -20,13 +20,10 @@ from sanyi.agents.patients.disease import TABLE
 from sanyi.model.batches import (
     ACUTE_VISIT,
     ADMISSION,
-    CHRONIC_VISIT,
     N_GROUPS,
     U_ADMIT,
-    U_GENERIC,
     U_LOS_1,
     U_LOS_2,
-    U_ORIGINATOR,
     U_PROCEDURE,
     U_READMIT,
     U_UPCODE,
@@ -34,7 +31,7 @@ from sanyi.model.batches import (
     Episodes,
 )
 from sanyi.model.config import HospitalBehaviourConfig
-from sanyi.model.tariff import CHRONIC_DRUG_DAYS_PER_MONTH, Tariff
+from sanyi.model.tariff import Tariff
 
 DAYS_PER_MONTH = 30.4
 MAX_OCCUPANCY = 1.1  # stays are shortened when demand exceeds 110 % of beds
@@ -53,11 +50,15 @@ class HospitalDecisions:
     upcoding_share: np.ndarray  # share of cases coded one severity higher, by group
     admission_threshold: float  # share of mild admissions treated as outpatient instead
     visit_intensity: float  # services per acute outpatient visit relative to the norm
-    originator_share: float  # share of prescriptions written for originator brands
     transfer_share: float = 0.0  # share of severe admissions sent to the city hub
     shift_share: float = 0.0  # share of an admission's procedures billed as outpatient tests
     self_pay_share: float = 0.0  # share of an admission's charges billed as self-paid items
     gatekeeping: float = 0.0  # an alliance lead's referral rule: utility cost of bypassing
+    # Prescribing (agents/prescribing.py): each product's share of its class's doses, acute
+    # doses per case and services per case relative to zero markup.
+    product_share: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    drug_volume: float = 1.0
+    service_scale: float = 1.0
 
 
 class DecisionRule(Protocol):
@@ -70,7 +71,6 @@ def initial_decisions(cfg: HospitalBehaviourConfig, tier: int) -> HospitalDecisi
         intensity=np.full(N_GROUPS, cfg.intensity), los_factor=np.full(N_GROUPS, cfg.los_factor),
         upcoding_share=np.full(N_GROUPS, cfg.upcoding_share),
         admission_threshold=cfg.admission_threshold, visit_intensity=cfg.intensity,
-        originator_share=cfg.originator_share.as_tuple()[tier],
     )
 
 
@@ -87,6 +87,8 @@ class HospitalYear:
     mild_revenue: float = 0.0  # revenue of mild admissions (audits look for unjustified ones)
     shifted_revenue: float = 0.0  # billed outside the case (shifted tests, self-paid items)
     price_level: float = 0.0  # sum over admissions of the patients' local price level
+    drug_charges: float = 0.0  # drugs and devices billed (the markup's income, prescribing)
+    service_charges: float = 0.0
 
 
 def _lognormal_noise(u1: np.ndarray, u2: np.ndarray, sigma: float) -> np.ndarray:
@@ -111,7 +113,7 @@ class Hospital(mesa.Agent):
         self.behaviour = behaviour
         self.decisions: HospitalDecisions | None = None
         self.decisions = rule.decide(self)
-        self.purchases = np.zeros(model.catalogue.n_products)  # units this month
+        self.purchases = np.zeros(0)  # units of each product bought this month
         self.year = HospitalYear()
         self.reset_month()
 
@@ -141,9 +143,12 @@ class Hospital(mesa.Agent):
         self.occupancy_month = 0.0
         self.purchases[:] = 0.0
 
-    def adapt(self) -> None:
-        """Yearly revision of decisions through the configured rule (after the year closed)."""
-        self.decisions = self.rule.decide(self)
+    def adapt(self, prescribe: Callable[[Hospital], tuple[np.ndarray, float, float]]) -> None:
+        """Yearly revision of decisions (after the year closed): care through the configured
+        rule, prescribing through ``prescribe`` (shares, drug volume, service scale)."""
+        decisions = self.rule.decide(self)
+        decisions.product_share, decisions.drug_volume, decisions.service_scale = prescribe(self)
+        self.decisions = decisions
         self.year = HospitalYear()
 
     # -- treatment ----------------------------------------------------------------------
@@ -159,32 +164,29 @@ class Hospital(mesa.Agent):
         los = np.zeros(len(episodes))
         los[inpatient] = self._length_of_stay(tariff, severity[inpatient], group[inpatient],
                                               u[inpatient])
-        intensity = np.where(kind == ADMISSION, d.intensity[group], d.visit_intensity)
+        intensity = np.where(kind == ADMISSION, d.intensity[group], d.visit_intensity) * (
+            d.service_scale)
         self.year.admissions += inpatient.size
         self.year.price_level += float(tariff.prices.local_factor(
             episodes.rural[inpatient], tier[inpatient]).sum())
         service = tariff.service_charge(kind, tier, severity, los, intensity, episodes.rural)
-        drug_charge, drug_cost = self._dispense(episodes, los, tariff)
-        stent, product = self._consumables(episodes, tariff)
-        self.purchases += np.bincount(product, weights=stent, minlength=self.purchases.size)
         coded = severity.copy()
         upcoded = inpatient[u[inpatient, U_UPCODE] < d.upcoding_share[group[inpatient]]]
         coded[upcoded] = np.minimum(coded[upcoded] + 1, 2)
-        consumables = stent * tariff.drug_price[product]
         procedures = np.zeros(len(episodes))
         procedures[inpatient] = (tariff.prices.procedure[self.tier] * tariff.severity_cost[
-            severity[inpatient]] * d.intensity[group[inpatient]])
-        total = service + drug_charge + consumables
+            severity[inpatient]] * intensity[inpatient])
         claims = Claims(
             episodes=episodes, los_days=los.astype(np.float32), coded_severity=coded.astype(np.int8),
-            procedure=stent > 0, service_charge=service, drug_charge=drug_charge,
-            consumable_charge=consumables,
-            drug_cost=drug_cost + stent * tariff.purchase_price[product],
+            procedure=self._stent_needed(episodes), service_charge=service,
+            drug_charge=np.zeros(len(episodes)), consumable_charge=np.zeros(len(episodes)),
+            drug_cost=np.zeros(len(episodes)),
             shifted_charge=np.where(kind == ADMISSION, d.shift_share * procedures, 0.0),
-            self_pay_charge=np.where(kind == ADMISSION, d.self_pay_share * total, 0.0),
+            self_pay_charge=np.zeros(len(episodes)),  # set once drugs are dispensed
             readmit=self._readmissions(kind, group, u),
         )
-        self._book_costs(claims, service)
+        self.cost_month += VARIABLE_COST_SHARE * float(service.sum())
+        self.year.service_charges += float(service.sum())
         return claims
 
     def _readmissions(self, kind: np.ndarray, group: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -210,60 +212,19 @@ class Hospital(mesa.Agent):
         self.bed_days_month += float(los.sum())
         return los
 
-    def _drug_needs(self, episodes: Episodes, los: np.ndarray, tariff: Tariff,
-                    ) -> Iterator[tuple[str, np.ndarray, np.ndarray]]:
-        """(drug class, episodes, defined daily doses) for each class some episodes need.
-
-        Admissions and acute visits get the acute class; a chronic follow-up gets a month of
-        the drug class of each condition held.
-        """
-        kind = episodes.kind
-        acute = np.flatnonzero(kind != CHRONIC_VISIT)
-        yield tariff.catalogue.classes[tariff.acute_class], acute, tariff.acute_drug_units(
-            kind[acute], los[acute])
-        chronic = np.flatnonzero(kind == CHRONIC_VISIT)
-        held = episodes.conditions[chronic]
-        for bit, cls in enumerate(TABLE.drug_class):
-            who = chronic[(held >> bit) & 1 == 1]
-            yield cls, who, np.full(who.size, CHRONIC_DRUG_DAYS_PER_MONTH)
-
-    def _product(self, cls: str, u: np.ndarray, tariff: Tariff) -> np.ndarray:
-        """Product prescribed per episode: the originator with the hospital's originator
-        share, else a generic maker picked by the episode's own uniform."""
-        orig, gens = tariff.catalogue.class_products[cls]
-        product = np.full(u.shape[0], orig)
-        if gens.size:
-            generic = u[:, U_ORIGINATOR] >= self.decisions.originator_share
-            pick = (u[generic, U_GENERIC] * gens.size).astype(np.int64)
-            product[generic] = gens[np.minimum(pick, gens.size - 1)]
-        return product
-
-    def _dispense(self, episodes: Episodes, los: np.ndarray, tariff: Tariff,
-                  ) -> tuple[np.ndarray, np.ndarray]:
-        """Drug charges and purchase costs per episode; the units bought go on the order."""
-        n = len(episodes)
-        charge, cost = np.zeros(n), np.zeros(n)
-        for cls, who, units in self._drug_needs(episodes, los, tariff):
-            product = self._product(cls, episodes.u[who], tariff)
-            charge[who] += units * tariff.drug_price[product]
-            cost[who] += units * tariff.purchase_price[product]
-            self.purchases += np.bincount(product, weights=units, minlength=self.purchases.size)
-        return charge, cost
-
-    def _consumables(self, episodes: Episodes, tariff: Tariff) -> tuple[np.ndarray, np.ndarray]:
-        """Coronary stents for a share of coronary emergencies at county and city hospitals.
-
-        Returns units per episode (0 or 1) and the stent product used.
-        """
+    def _stent_needed(self, episodes: Episodes) -> np.ndarray:
+        """Coronary emergencies treated with a stent at county and city hospitals (the
+        pharmacy supplies it, or the patient is treated without one)."""
         coronary = np.isin(episodes.diagnosis, CORONARY_DIAGNOSES) & (episodes.kind == ADMISSION)
-        u = episodes.u
-        units = coronary & (self.tier >= 1) & (u[:, U_PROCEDURE] < STENT_SHARE_OF_CORONARY_ADMISSIONS)
-        return units.astype(float), self._product("stent", u, tariff)
+        return coronary & (self.tier >= 1) & (
+            episodes.u[:, U_PROCEDURE] < STENT_SHARE_OF_CORONARY_ADMISSIONS)
 
-    def _book_costs(self, claims: Claims, service: np.ndarray) -> None:
-        self.drug_purchase_month += float(claims.drug_cost.sum())
-        self.cost_month += float(claims.drug_cost.sum()) + VARIABLE_COST_SHARE * float(
-            service.sum())
+    def book_dispensing(self, purchases: np.ndarray, cost: float, charges: float) -> None:
+        """The month's drugs and devices: units bought per product, their cost and charges."""
+        self.purchases = purchases
+        self.drug_purchase_month += cost
+        self.cost_month += cost
+        self.year.drug_charges += charges
 
     def receive(self, revenue: float) -> None:
         """Revenue for the month's claims, as the payment method priced them."""

@@ -71,7 +71,10 @@ def run(cfg: DictConfig | SanyiConfig, output_dir: str | Path,
             "wall_seconds": round(time.perf_counter() - started, 3),
         }
         tables = {outputs.ANNUAL: annual, outputs.MONTHLY: monthly,
-                  outputs.HOSPITALS: ledger.hospitals_table(model.hospital_rows)}
+                  outputs.HOSPITALS: ledger.hospitals_table(model.hospital_rows),
+                  outputs.SUPPLIERS: ledger.suppliers_table(model.medicines.rows),
+                  outputs.TENDERS: ledger.tenders_table(model.medicines.agency.results,
+                                                        model.market)}
         _write_all_or_nothing(out, tables, summary)
     except KeyboardInterrupt:
         raise RunInterrupted(f"interrupted {_where(model)}; nothing was written to {out}") from None

@@ -28,7 +28,8 @@ N_GROUPS = N_DIAGNOSES * N_SEVERITIES
 # Columns of ``Episodes.u``: one uniform per decision a hospital may take on an episode.
 U_ADMIT, U_LOS_1, U_LOS_2, U_UPCODE, U_TRANSFER, U_ORIGINATOR, U_GENERIC, U_PROCEDURE = range(8)
 U_READMIT = 8
-N_UNIFORMS = 9
+U_SUPPLY = 9  # which prescriptions a short product's maker cannot fill
+N_UNIFORMS = 10
 
 
 # DRG groups: diagnosis x coded severity x procedure (a device implanted or not).
@@ -111,6 +112,7 @@ class Claims:
     account_pay: np.ndarray | None = None  # employee personal accounts
     oop: np.ndarray | None = None  # patient out of pocket
     revenue: np.ndarray | None = None  # hospital revenue as the payment method prices it
+    drug_saving: np.ndarray | None = None  # tender winners' products below pre-tender prices
 
     BILLED = ("los_days", "coded_severity", "procedure", "service_charge", "drug_charge",
               "consumable_charge", "drug_cost", "shifted_charge", "self_pay_charge", "readmit")

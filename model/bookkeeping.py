@@ -9,6 +9,7 @@ model, so it stops the run with the figures that disagree rather than writing wr
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -67,6 +68,11 @@ class MonthRecord:
     purchase_price: np.ndarray = field(default_factory=lambda: np.zeros(0))
     base_price: np.ndarray = field(default_factory=lambda: np.zeros(0))
     winners: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    dispensed: Any = None  # pharmacy.Dispensed: prescriptions and deliveries of the month
+    market: Any = None  # the medicines market (products' classes, makers, flags)
+    retained_savings: float = 0.0  # funds' payments of retained VBP savings (December)
+    supplier_exits: int = 0  # makers that left the market this year (December)
+    supplier_entries: int = 0  # makers that entered a molecule this year (December)
     payments_beyond_claims: float = 0.0  # lump sums and year-end settlements to hospitals
     hospital_tier: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     hospital_bed_days: np.ndarray = field(default_factory=lambda: np.zeros(0))
@@ -219,17 +225,35 @@ def _book_claims(ledger: Ledger, i: int, claims: Claims, pop: PatientPopulation,
 
 
 def _book_market(ledger: Ledger, rec: MonthRecord) -> None:
-    """Market-wide measures: medicines bought and hospitals' costs."""
-    i, units, sales = rec.index, rec.units_bought, rec.supplier_sales
+    """Market-wide measures: medicines prescribed and bought, suppliers, hospitals' costs."""
+    i, units, m = rec.index, rec.units_bought, rec.market
+    catalogue = ~m.fringe  # the tendered molecules' makers (not the untendered fringe)
+    strategic = np.isin(np.arange(m.n_suppliers), m.supplier[~m.fringe])
+    sales = rec.supplier_sales[strategic]
     shares = sales / sales.sum() if sales.sum() > 0 else sales
-    n_units = float(units.sum())
-    ledger.book(i, "market_units", n_units)
-    ledger.book(i, "market_value_current", float(units @ rec.purchase_price))
-    ledger.book(i, "market_value_base", float(units @ rec.base_price))
-    ledger.book(i, "winner_units", float(units[rec.winners].sum()))
-    ledger.book(i, "hhi_weighted", float((shares**2).sum()) * n_units)
-    ledger.book(i, "hospital_costs", float(rec.hospital_costs.sum()))
-    ledger.book(i, "hospital_revenue_earned", float(rec.hospital_revenue.sum()))
+    drugs = ~m.device
+    n_catalogue = float(units[catalogue & drugs].sum())
+    done = rec.dispensed
+    for name, value in {
+        "market_units": float(units.sum()),
+        "market_value_current": float(units @ rec.purchase_price),
+        "market_value_base": float(units @ rec.base_price),
+        "winner_units": float(units[rec.winners].sum()),
+        "hhi_weighted": float((shares**2).sum()) * n_catalogue,
+        "catalogue_drug_units": n_catalogue,
+        "generic_units": float(units[catalogue & drugs & ~m.originator].sum()),
+        "drug_units": float(units[drugs].sum()),
+        "untendered_units": float(units[m.fringe & drugs].sum()),
+        "prescribed_units": float(done.lines.units.sum()),
+        "short_units": done.short_units,
+        "forgone_units": done.forgone_units,
+        "retained_savings": rec.retained_savings,
+        "supplier_exits": float(rec.supplier_exits),
+        "supplier_entries": float(rec.supplier_entries),
+        "hospital_costs": float(rec.hospital_costs.sum()),
+        "hospital_revenue_earned": float(rec.hospital_revenue.sum()),
+    }.items():
+        ledger.book(i, name, value)
     for t, name in enumerate(TIER_NAMES):
         at_tier = rec.hospital_tier == t
         ledger.book(i, f"bed_days_{name}", float(rec.hospital_bed_days[at_tier].sum()))

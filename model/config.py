@@ -418,6 +418,66 @@ class HospitalBehaviourConfig:
 
 
 @dataclass
+class PrescribingConfig:
+    """How hospitals choose products and drug volumes (agents/prescribing.py; docs/medicines.md).
+
+    Within a drug class, a hospital's shares of products follow a logit in the molecule's
+    clinical weight, patients' preference for originators (set so that, at zero markup and
+    list prices, originators take ``behaviour.hospital.originator_share`` of the tendered
+    molecules' doses) and the hospital's income per dose — the markup on the price and the
+    retained savings on tender winners — relative to the class's mean price.
+    """
+
+    # Weight of income per dose (relative to the class's mean price) in the prescribing logit
+    # (assumption; docs/medicines.md shows its effect on the originator share).
+    income_weight: float = nonneg(2.0)
+    # Acute drug doses per case scale with (1 + markup) ** this elasticity: derived from the
+    # zero-markup evaluation in Shandong county hospitals (drug revenue -24 %, of which the
+    # price effect of removing a 15 % markup is -13 %: the volume effect -12.6 %; Zhang et al.,
+    # Int J Equity Health 2020, 10.1186/s12939-020-01326-w).
+    drug_volume_markup_elasticity: float = between(0.9, 0.0, 5.0)
+    # Share of markup income hospitals make up with more services when it goes (the same
+    # study: gross revenue fell by 5 % while drug revenue, about 45 % of it, fell by 24 %;
+    # about half the loss was made up; derived).
+    income_offset_share: float = probability(0.5)
+    # A prescription its maker cannot deliver switches to the class's untendered substitute
+    # with this probability; otherwise the patient goes without (assumption).
+    substitution_share: float = probability(0.7)
+
+
+@dataclass
+class SupplierBehaviourConfig:
+    """How suppliers bid, supply, leave and enter (agents/supplier.py, model/tender.py)."""
+
+    # Share of its volume a maker expects to keep if it loses a tender, before any round
+    # (assumption: originators first expected to keep most of their market) ...
+    prior_loser_retention: float = probability(0.8)
+    # ... moved toward what losers really kept, by this share after each round (learning).
+    learning_rate: float = probability(0.5)
+    # What losers kept in the published evaluation of the 4+7 pilot in Shenzhen (non-winners'
+    # volume -70.8 %; Chen et al., Int J Environ Res Public Health 2020, 17:9415): what makers
+    # learn from rounds that took place before the simulation starts.
+    published_loser_retention: float = probability(0.29)
+    # No bid below unit cost x (1 + floor_margin).
+    floor_margin: float = between(0.0, -0.5, 5.0)
+    # Yearly cost of financing what hospitals owe (times procurement.payment_delay_months / 12).
+    financing_rate: float = between(0.05, 0.0, 1.0)
+    # Fixed cost of capacity a month, as a share of the unit cost of the capacity (assumption).
+    fixed_cost_share: float = nonneg(0.25)
+    # A product selling under its unit cost is delivered at this share of capacity.
+    loss_supply_share: float = probability(0.5)
+    # Capacity is kept at least this much above the busiest month of the last year.
+    capacity_headroom: float = nonneg(0.25)
+    # A product losing money this many years in a row is withdrawn once off contract; a maker
+    # with no product left has exited.
+    exit_after_loss_years: int = _checked(2, "positive_int")
+    # A generic maker enters a molecule when its makers' profit last year exceeded this share
+    # of their revenue (assumption); it may bid once it passes the consistency evaluation.
+    entry_margin: float = nonneg(0.5)
+    qualification_years: int = _checked(2, "positive_int")
+
+
+@dataclass
 class BehaviourConfig:
     name: str = "default"
     # Price elasticity of demand for care: RAND Health Insurance Experiment, about -0.2
@@ -432,6 +492,8 @@ class BehaviourConfig:
     cascade: CascadeConfig = field(default_factory=CascadeConfig)
     choice: ChoiceConfig = field(default_factory=ChoiceConfig)
     hospital: HospitalBehaviourConfig = field(default_factory=HospitalBehaviourConfig)
+    prescribing: PrescribingConfig = field(default_factory=PrescribingConfig)
+    supplier: SupplierBehaviourConfig = field(default_factory=SupplierBehaviourConfig)
 
 
 # ---------------------------------------------------------------------------------------
@@ -459,6 +521,11 @@ class PaymentConfig:
 class ProcurementConfig:
     _target_: str = "sanyi.model.policies.procurement.NoProcurement"
     name: str = "none"
+    # Months between a hospital's purchase and its payment to the supplier; suppliers finance
+    # the wait (behaviour.supplier.financing_rate). Without tenders hospitals paid late
+    # (assumed six months); the VBP rules require payment within 30 days, helped by the
+    # fund's prepayment of at least 30 % of the agreed volume's value.
+    payment_delay_months: float = between(6.0, 0.0, 36.0)
 
 
 @dataclass
@@ -481,6 +548,13 @@ class PricingConfig:
     outpatient_drug_days_per_visit: float = nonneg(2.5)
     # Price year of the schedule: prices are deflated/inflated from here to the start year.
     price_year: int = _checked(2021, "year")
+    # Service-price adjustment: each year labour-service prices (bed-days, procedures, visits)
+    # rise by this share of last year's savings on tendered products, relative to last year's
+    # service charges, up to service_adjustment_cap (0: no adjustment).
+    service_adjustment_share: float = probability(0.0)
+    service_adjustment_cap: float = between(0.3, 0.0, 2.0)
+    # Price cap on every drug and device, as a share of its list price (1: no cap).
+    price_cap_share_of_list: float = between(1.0, 0.0, 10.0)
 
 
 @dataclass

@@ -237,3 +237,34 @@ HOSPITAL_COLUMNS = ("year", "hospital", "tier", "payment", "revenue_yuan", "cost
 def hospitals_table(rows: list[dict]) -> pd.DataFrame:
     """``hospitals.parquet``: one row per hospital x year (money scaled like the tables)."""
     return pd.DataFrame(rows, columns=list(HOSPITAL_COLUMNS))
+
+
+SUPPLIER_COLUMNS = ("year", "supplier", "name", "fringe", "products", "winning_products", "bids",
+                    "wins", "units", "revenue_yuan", "variable_cost_yuan", "fixed_cost_yuan",
+                    "profit_yuan", "margin", "capacity_used", "exited")
+
+
+def suppliers_table(rows: list[dict]) -> pd.DataFrame:
+    """``suppliers.parquet``: one row per supplier x year (units and money scaled like the
+    tables); ``fringe`` marks the untendered substitutes' makers taken together."""
+    return pd.DataFrame(rows, columns=list(SUPPLIER_COLUMNS))
+
+
+TENDER_COLUMNS = ("year", "molecule", "drug_class", "renewal", "ceiling_yuan", "product",
+                  "supplier", "name", "originator", "bid_yuan", "won", "cut_from_ceiling",
+                  "agreed_share")
+
+
+def tenders_table(results: list, market) -> pd.DataFrame:
+    """``tenders.parquet``: one row per bid of every tender of the run (and of the rounds
+    replayed before its start), with the price per unit and whether it won."""
+    rows = [{
+        "year": r.year, "molecule": market.molecules[r.molecule],
+        "drug_class": market.classes[market.molecule_class[r.molecule]], "renewal": r.renewal,
+        "ceiling_yuan": r.ceiling, "product": int(p), "supplier": int(market.supplier[p]),
+        "name": market.supplier_names[market.supplier[p]],
+        "originator": bool(market.originator[p]), "bid_yuan": float(b), "won": bool(w),
+        "cut_from_ceiling": 1 - float(b) / r.ceiling if r.ceiling > 0 else float("nan"),
+        "agreed_share": r.agreed_share,
+    } for r in results for p, b, w in zip(r.products, r.bids, r.won, strict=True)]
+    return pd.DataFrame(rows, columns=list(TENDER_COLUMNS))

@@ -23,8 +23,6 @@ from sanyi.agents.patients.cascade import CareCascade
 from sanyi.agents.patients.demography import Demography, wage_index
 from sanyi.agents.patients.disease import ChronicDisease, update_hrql
 from sanyi.agents.patients.population import PatientPopulation, month_index
-from sanyi.agents.procurement import ProcurementAgency
-from sanyi.agents.supplier import Supplier
 from sanyi.model import bookkeeping, configure, inputs, networks, reporters
 from sanyi.model.batches import (
     ADMISSION,
@@ -38,7 +36,7 @@ from sanyi.model.bookkeeping import FundState, MonthRecord
 from sanyi.model.config import SanyiConfig
 from sanyi.model.history import CaseHistory
 from sanyi.model.ledger import Ledger
-from sanyi.model.medicines import Catalogue
+from sanyi.model.medicine_supply import MedicineSupply
 from sanyi.model.policies import plugin
 from sanyi.model.policies.financing import uninsured_share
 from sanyi.model.policies.payment import PaymentContext
@@ -77,8 +75,8 @@ class SanyiModel(mesa.Model):
         self.n_months = (pop_cfg.end_year - pop_cfg.start_year + 1) * 12
         self.ledger = Ledger(self.n_months)
         self._build_policies()
-        self._build_medicines()
         self._build_hospitals()
+        self._build_medicines()
         self._build_payment()
         self._build_patients()
         self.employee_fund, self.resident_fund = EmployeeFund(self, cfg), ResidentFund(self, cfg)
@@ -97,21 +95,12 @@ class SanyiModel(mesa.Model):
         self.prices = plugin.build(cfg.pricing, cfg.population.care_use, cfg.scenario)
 
     def _build_medicines(self) -> None:
-        self.catalogue = Catalogue.load()
-        policy = plugin.build(self.cfg.procurement, self.catalogue.n_products)
-        self.agency = ProcurementAgency(self, policy, self.catalogue)
-        makers = sorted(set(self.catalogue.maker))
-        self.maker_of_product = np.array([makers.index(m) for m in self.catalogue.maker])
-        capacity = self.catalogue.capacity_per_1000_month * self.cfg.population.size / 1000
-        self.suppliers = AgentSet(
-            [Supplier(self, m, np.flatnonzero(self.maker_of_product == k),
-                      capacity[self.maker_of_product == k]) for k, m in enumerate(makers)],
-            random=self.random)
-        self.base_price = self.catalogue.list_price * self.prices.drug_list_index(
-            self.cfg.population.start_year)  # the drug price index's base: start-year prices
-        self.tariff = Tariff(self.prices, self.catalogue, self.cfg.population.care_use,
-                             self.cfg.pricing,
-                             np.array(self.cfg.behaviour.hospital.originator_share.as_tuple()))
+        """The medicines market, tenders and suppliers, and the tariff that reads them."""
+        self.medicines = MedicineSupply(self)
+        self.market = self.medicines.market
+        self.suppliers = self.medicines.suppliers
+        self.tariff = Tariff(self.prices, self.market, self.cfg.population.care_use,
+                             self.cfg.pricing)
 
     def _build_hospitals(self) -> None:
         cfg = self.cfg
@@ -190,16 +179,15 @@ class SanyiModel(mesa.Model):
         if self.year > self.cfg.population.start_year:
             self._renew_coverage()
         self._set_beds()
-        self.prices.start_year(self.year)
+        self.prices.start_year(self.year, self.medicines.service_adjustment_base())
         self.benefits.start_year(self.year)
         self.payment.start_year(self.year, self.history)
-        self.hospitals.do("adapt")  # best responses to this year's payment, on last year's cases
+        self.medicines.start_year(self.year)  # prices, tenders, prescribing shares, tariff
+        # best responses to this year's payment and prices, on last year's cases
+        self.hospitals.do("adapt", self.medicines.prescribe)
         leads = self.payment_context.county_of[self.alliance_table[:, 0]]
         self.tier_setting.gatekeeping = np.array([self.hospital_list[k].decisions.gatekeeping
                                                   for k in leads])
-        self.purchase_price = self.agency.start_year(self.year,
-                                                     self.prices.drug_list_index(self.year))
-        self.tariff.refresh(self.purchase_price)
         self.care.start_year(self.year)
         self.cpi_index = inputs.growth_index(sc.cpi_path(), self.year,
                                              self.cfg.population.start_year)
@@ -245,6 +233,7 @@ class SanyiModel(mesa.Model):
         episodes, adherent, rec.demand = self.care.seek(pop, now, (who, cause),
                                                         self.benefit_levels)
         claims = self._bill(episodes)
+        went_without = self.medicines.dispense(claims)
         self._schedule_readmissions(claims)
         self.benefits.cover(claims, pop, self.benefit_levels)
         deaths = self.demography.deaths(pop, now, who[dies])
@@ -255,7 +244,9 @@ class SanyiModel(mesa.Model):
         self._arrive(now, rec)
         self.cascade.diagnose(pop, episodes.person)
         self.cascade.initiate(pop)
-        self.cascade.follow_up(pop, adherent, self.streams.chronic_care.uniforms(pop.capacity))
+        u = self.streams.chronic_care.uniforms(pop.capacity)
+        self.cascade.follow_up(pop, adherent, u)
+        self.cascade.go_without(pop, *went_without, u)
         update_hrql(pop, now)
         if self.month == 12:
             self._settle_year_end(rec)
@@ -314,6 +305,7 @@ class SanyiModel(mesa.Model):
         e = claims.episodes
         claims.revenue = np.where(e.fund == UNINSURED, claims.total_charge,
                                   self.payment.price(claims, self.year))
+        self.medicines.note_fund_savings(claims, self.payment.item_based(claims, self.year))
         lumps = self.payment.lump_sums(self.year)  # (funds, hospitals), e.g. capitation
         settlement = claims.settlement
         outflow = float(self.population.account[leavers].sum(dtype=np.float64))
@@ -356,13 +348,13 @@ class SanyiModel(mesa.Model):
         return weight
 
     def _buy_medicines(self, rec: MonthRecord) -> None:
-        ordered = np.sum([h.purchases for h in self.hospital_list], axis=0)
-        self.units_bought = ordered
-        self.suppliers.do("sell", ordered, self.purchase_price, self.catalogue.unit_cost)
-        rec.units_bought = ordered
-        rec.supplier_sales = np.array([s.revenue_month for s in self.suppliers])
-        rec.purchase_price, rec.base_price = self.purchase_price, self.base_price
-        rec.winners = self.agency.winners
+        """Suppliers deliver what the pharmacy dispensed and book the sales."""
+        rec.supplier_sales = self.medicines.book()
+        rec.units_bought = self.medicines.done.delivered
+        rec.dispensed = self.medicines.done
+        rec.market = self.market
+        rec.purchase_price, rec.base_price = self.market.price, self.medicines.base_price
+        rec.winners = self.market.winner.copy()
 
     def _leave(self, deaths: np.ndarray, emigrants: np.ndarray, rec: MonthRecord) -> None:
         """Deaths and emigrants are counted by group, then their slots are freed."""
@@ -402,21 +394,30 @@ class SanyiModel(mesa.Model):
         bookkeeping.check(rec, self.population.n_alive)
 
     def supply_network(self) -> nx.Graph:
-        """Bipartite hospital - supplier graph of this month's purchases (units per edge)."""
+        """Bipartite hospital - supplier graph: this month's purchases (units per edge) and
+        the tender contracts that bind every hospital to the winners (``contract``)."""
         purchases = np.stack([h.purchases for h in self.hospital_list])
-        return networks.supply_contracts(purchases, self.maker_of_product, len(self.suppliers))
+        m = self.market
+        return networks.supply_contracts(purchases, m.supplier, m.n_suppliers,
+                                         m.winner & m.active)
 
     def _settle_year_end(self, rec: MonthRecord) -> None:
         """December: the payment method's year-end settlements, booked as their own flow."""
         self.history.add_members(self._members_by_home()[:2] * 12)
         recovered = self._audit()
         self._record_hospitals(recovered.sum(axis=0))
-        settlements = self.payment.year_end(self.year, self.history) - recovered
-        for fund, amounts, audit in zip(self.funds, settlements, recovered, strict=True):
-            fund.settle_year_end(float(amounts.sum()), float(audit.sum()))
+        retained = self.medicines.retained_savings()
+        rec.retained_savings = float(retained.sum())
+        settlements = self.payment.year_end(self.year, self.history) - recovered + retained
+        for fund, amounts, audit, kept in zip(self.funds, settlements, recovered, retained,
+                                              strict=True):
+            fund.settle_year_end(float(amounts.sum()), float(audit.sum()), float(kept.sum()))
         for hospital, amount in zip(self.hospital_list, settlements.sum(axis=0), strict=True):
             hospital.receive(float(amount))
         rec.payments_beyond_claims += float(settlements.sum())
+        self.medicines.close_year(self.year)  # suppliers' year: learning, entry, exit
+        rec.supplier_exits = self.medicines.exits_this_year
+        rec.supplier_entries = self.medicines.entries_this_year
 
     def _record_hospitals(self, recovered: np.ndarray) -> None:
         """This year's row of each hospital for hospitals.parquet (money at represented scale)."""
@@ -462,7 +463,6 @@ class SanyiModel(mesa.Model):
         for fund in self.funds:
             fund.close_year(self.year, fund.pooled_reserve_or_zero)
         self.population.reset_tallies()
-        self.suppliers.do("close_year")
 
     def _advance(self) -> None:
         self.months.append((self.year, self.month))

@@ -39,16 +39,23 @@ def referral_table(graph: nx.DiGraph) -> np.ndarray:
     return table
 
 
-def supply_contracts(purchases: np.ndarray, maker_of_product: np.ndarray,
-                     n_makers: int) -> nx.Graph:
-    """Bipartite graph hospital - supplier weighted by units bought (from a purchase matrix)."""
+def supply_contracts(purchases: np.ndarray, supplier_of_product: np.ndarray,
+                     n_suppliers: int, contracted: np.ndarray | None = None) -> nx.Graph:
+    """Bipartite graph hospital - supplier: ``units`` bought (from a purchase matrix,
+    hospitals x products) and ``contract`` (the supplier holds a tender contract, which binds
+    every hospital to buy its agreed volume; ``contracted`` flags the products under one)."""
     graph = nx.Graph()
-    for h in range(purchases.shape[0]):
+    n_hospitals = purchases.shape[0]
+    for h in range(n_hospitals):
         graph.add_node(("hospital", h), bipartite=0)
-    for s in range(n_makers):
+    for s in range(n_suppliers):
         graph.add_node(("supplier", s), bipartite=1)
-    by_maker = np.zeros((purchases.shape[0], n_makers))
-    np.add.at(by_maker.T, maker_of_product, purchases.T)
-    for h, s in zip(*np.nonzero(by_maker), strict=True):
-        graph.add_edge(("hospital", int(h)), ("supplier", int(s)), units=float(by_maker[h, s]))
+    by_supplier = np.zeros((n_hospitals, n_suppliers))
+    if purchases.size:
+        np.add.at(by_supplier.T, supplier_of_product, purchases.T)
+    winners = set() if contracted is None else set(supplier_of_product[contracted].tolist())
+    for h in range(n_hospitals):
+        for s in set(np.flatnonzero(by_supplier[h]).tolist()) | winners:
+            graph.add_edge(("hospital", h), ("supplier", int(s)),
+                           units=float(by_supplier[h, s]), contract=s in winners)
     return graph

@@ -18,9 +18,9 @@ from typing import Any
 import pandas as pd
 
 ANNUAL, MONTHLY, SUMMARY = "annual.parquet", "monthly.parquet", "summary.json"
-HOSPITALS = "hospitals.parquet"
+HOSPITALS, SUPPLIERS, TENDERS = "hospitals.parquet", "suppliers.parquet", "tenders.parquet"
 # Every file a complete run writes; the summary comes last and marks a run as complete.
-OUTPUTS = (ANNUAL, MONTHLY, HOSPITALS, SUMMARY)
+OUTPUTS = (ANNUAL, MONTHLY, HOSPITALS, SUPPLIERS, TENDERS, SUMMARY)
 
 
 def _atomic(path: Path, write: Callable[[Path], None]) -> None:

@@ -12,7 +12,7 @@ import numpy as np
 from sanyi.agents.patients.disease import _BITS, TABLE
 from sanyi.model.batches import ACUTE_VISIT, ADMISSION, CHRONIC_VISIT, N_DIAGNOSES, N_SEVERITIES
 from sanyi.model.config import CareUseConfig, PricingConfig
-from sanyi.model.medicines import Catalogue
+from sanyi.model.market import Market
 from sanyi.model.policies.pricing import PriceSchedule
 
 CHRONIC_DRUG_DAYS_PER_MONTH = 30.0
@@ -22,31 +22,32 @@ ACUTE_DRUG_CLASS = "anti-infective"
 class Tariff:
     """Charges by kind of care, tier, severity, stay and intensity; drug prices by product."""
 
-    def __init__(self, prices: PriceSchedule, catalogue: Catalogue, care_use: CareUseConfig,
-                 pricing: PricingConfig, originator_share: np.ndarray) -> None:
+    acute_class_name = ACUTE_DRUG_CLASS
+
+    def __init__(self, prices: PriceSchedule, market: Market, care_use: CareUseConfig,
+                 pricing: PricingConfig) -> None:
         self.prices = prices
-        self.catalogue = catalogue
+        self.market = market
         self.care_use = care_use
         self.pricing = pricing
-        self.originator_share = originator_share  # by tier: the expected prescribing mix
         self.los_norm = np.array(care_use.los_days.as_tuple())
         self.severity_los = np.asarray(care_use.severity_los_factor)
         self.severity_cost = np.asarray(care_use.severity_cost_factor)
-        self.condition_class = np.array([catalogue.classes.index(c) for c in TABLE.drug_class])
-        self.acute_class = catalogue.classes.index(ACUTE_DRUG_CLASS)
+        self.condition_class = np.array([market.class_index(c) for c in TABLE.drug_class])
+        self.acute_class = market.class_index(ACUTE_DRUG_CLASS)
+        self.stent_class = market.class_index("stent")
 
     # -- prices of the year ---------------------------------------------------------------
-    def refresh(self, purchase_price: np.ndarray) -> None:
-        """Drug prices charged (purchase price plus markup) and their expected mix by tier."""
-        cat = self.catalogue
-        self.purchase_price = purchase_price
-        self.drug_price = self.prices.drug_price(purchase_price)
-        self.class_price = np.zeros((len(cat.classes), 3))
-        for k, cls in enumerate(cat.classes):
-            orig, gens = cat.class_products[cls]
-            generic = self.drug_price[gens].mean() if gens.size else self.drug_price[orig]
-            self.class_price[k] = self.originator_share * self.drug_price[orig] + (
-                1 - self.originator_share) * generic
+    def refresh(self, tier_shares: np.ndarray) -> None:
+        """Drug prices charged (purchase price plus markup) and each tier's expected price
+        per dose of a class, from its hospitals' prescribing shares (tiers x products)."""
+        m = self.market
+        self.purchase_price = m.price.copy()
+        self.drug_price = self.prices.drug_price(m.price)
+        weighted = tier_shares * self.drug_price  # (tiers, products)
+        self.class_price = np.stack([np.bincount(m.drug_class, weights=row,
+                                                 minlength=len(m.classes)) for row in weighted],
+                                    axis=1)  # (classes, tiers)
         per_condition = self.class_price[self.condition_class]  # (conditions, tiers)
         self.chronic_drugs_by_mask = (_BITS.astype(float) @ per_condition) * (
             CHRONIC_DRUG_DAYS_PER_MONTH)  # (masks, tiers)
@@ -70,10 +71,9 @@ class Tariff:
         return np.where(kind == ADMISSION, los * pricing.inpatient_drug_days_per_bed_day,
                         np.where(kind == ACUTE_VISIT, pricing.outpatient_drug_days_per_visit, 0.0))
 
-    def stent_price(self) -> float:
-        """Average charged price of a coronary stent this year."""
-        orig, gens = self.catalogue.class_products["stent"]
-        return float(self.drug_price[np.r_[orig, gens]].mean())
+    def stent_price(self, tier: int = 1) -> float:
+        """Expected charged price of a coronary stent this year at a hospital of ``tier``."""
+        return float(self.class_price[self.stent_class, tier])
 
     def drg_reference_charges(self) -> np.ndarray:
         """Expected charges of each DRG group at a county hospital at the norm (the fallback

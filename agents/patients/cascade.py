@@ -91,3 +91,11 @@ class CareCascade:
         stop = np.flatnonzero(lapse & (u > 1 - cfg.discontinuation_per_month))
         pop.treated[stop] = 0
         pop.controlled[stop] = 0
+
+    def go_without(self, pop: PatientPopulation, person: np.ndarray, bit: np.ndarray,
+                   u: np.ndarray) -> None:
+        """Patients who went without a month of a condition's drug (a shortage) may lose
+        control of that condition, as if they had skipped the follow-up."""
+        lose = u[person] < self.cfg.control_loss_per_month
+        keep = ~np.left_shift(1, bit[lose]).astype(pop.controlled.dtype)
+        np.bitwise_and.at(pop.controlled, person[lose], keep)  # a person may miss two drugs

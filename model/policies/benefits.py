@@ -117,6 +117,9 @@ def cap_cumulative(amount: np.ndarray, available: np.ndarray,
     run_start = np.repeat(csum[starts] - x[starts], np.diff(np.r_[starts, x.size]))
     before = csum - x - run_start  # paid earlier in the month by the same person
     room = np.repeat(available, np.diff(np.r_[starts, x.size])) - before
+    # ``before`` is a difference of month-long running sums: below their rounding error a
+    # room is nothing left (a zero limit pays exactly nothing)
+    room[room <= 1e-12 * max(abs(float(csum[-1])), 1.0)] = 0.0
     paid = np.clip(room, 0.0, x)
     out = np.empty_like(amount)
     out[order] = paid

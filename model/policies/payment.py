@@ -76,6 +76,10 @@ class PaymentMethod(Protocol):
     def case_revenue(self, cases: CaseView, year: int) -> np.ndarray:
         """What the hospital expects to earn for each case (its decision rule reads it)."""
 
+    def item_based(self, claims: Claims, year: int) -> np.ndarray:
+        """Per claim: the fund's payment follows the items billed (so a cheaper drug saves
+        the fund money), rather than a case rate, budget or capitation fixed in advance."""
+
     def coding_gain(self, claims: Claims, year: int) -> np.ndarray:
         """Revenue each claim earned by being coded above its true severity (audits claw
         it back)."""
@@ -118,6 +122,11 @@ class Method:
     def coding_gain(self, claims: Claims, year: int) -> np.ndarray:
         return self._coding_gain(claims, year) if self.active(year) else np.zeros(len(claims))
 
+    def item_based(self, claims: Claims, year: int) -> np.ndarray:
+        if not self.active(year):
+            return np.ones(len(claims), dtype=bool)
+        return self._item_based(claims, year)
+
     def outpatient_revenue(self, cases: CaseView, year: int) -> np.ndarray:
         return self._outpatient_revenue(cases, year) if self.active(year) else cases.charges
 
@@ -143,6 +152,9 @@ class Method:
     def _outpatient_revenue(self, cases: CaseView, year: int) -> np.ndarray:
         return cases.charges
 
+    def _item_based(self, claims: Claims, year: int) -> np.ndarray:
+        return np.ones(len(claims), dtype=bool)
+
 
 class FeeForService(Method):
     """Hospitals earn the price schedule for every service, drug and consumable billed."""
@@ -154,6 +166,12 @@ def admissions(claims: Claims) -> np.ndarray:
     """Indices of the insured admissions of a batch of claims."""
     e = claims.episodes
     return np.flatnonzero((e.kind == ADMISSION) & (e.fund < N_PAYING_FUNDS))
+
+
+def not_admissions(claims: Claims, year: int) -> np.ndarray:
+    """``item_based`` of the methods that pay admissions by case (DRG, DIP, per diem, global
+    budget): outpatient care stays item by item."""
+    return claims.episodes.kind != ADMISSION
 
 
 # -- mixed: a method per tier and kind of care --------------------------------------------
@@ -221,6 +239,17 @@ class Mixed(Method):
 
     def _outpatient_revenue(self, cases: CaseView, year: int) -> np.ndarray:
         return self.table[cases.tier, 0].outpatient_revenue(cases, year)
+
+    def _item_based(self, claims: Claims, year: int) -> np.ndarray:
+        e = claims.episodes
+        tier, kind = self.ctx.tiers[e.hospital], (e.kind == ADMISSION).astype(np.int64)
+        out = np.ones(len(claims), dtype=bool)
+        for t in range(3):
+            for k in range(2):
+                mine = np.flatnonzero((tier == t) & (kind == k))
+                if mine.size:
+                    out[mine] = self.table[t, k].item_based(claims.subset(mine), year)
+        return out
 
     def _coding_gain(self, claims: Claims, year: int) -> np.ndarray:
         tier = self.ctx.tiers[claims.episodes.hospital]

@@ -14,7 +14,7 @@ import numpy as np
 from sanyi.model.batches import Claims
 from sanyi.model.config import PaymentConfig, between, one_of, probability
 from sanyi.model.history import CaseHistory
-from sanyi.model.policies.payment import N_PAYING_FUNDS, CaseView, Method, PaymentContext
+from sanyi.model.policies.payment import N_PAYING_FUNDS, CaseView, Method, PaymentContext, not_admissions
 
 
 @dataclass
@@ -32,6 +32,8 @@ class GlobalBudgetConfig(PaymentConfig):
 class GlobalBudget(Method):
     """Annual inpatient budgets per hospital and fund, growing at a capped rate; claims are
     paid item by item during the year and settled against the budget at year end."""
+
+    _item_based = staticmethod(not_admissions)
 
     Config = GlobalBudgetConfig
 
@@ -108,6 +110,11 @@ class Capitation(Method):
         """Insured claims at primary facilities: paid by the capitation, not item by item."""
         e = claims.episodes
         return np.flatnonzero((e.fund < N_PAYING_FUNDS) & np.isin(e.hospital, self.ctx.primary))
+
+    def _item_based(self, claims: Claims, year: int) -> np.ndarray:
+        paid_by_item = np.ones(len(claims), dtype=bool)
+        paid_by_item[self._covered(claims)] = False
+        return paid_by_item
 
     def _price(self, claims: Claims, year: int) -> np.ndarray:
         revenue = claims.total_charge.copy()

@@ -21,6 +21,7 @@ from sanyi.model.policies.payment import (
     Method,
     PaymentContext,
     admissions,
+    not_admissions,
 )
 
 
@@ -67,6 +68,8 @@ class DRGConfig(PaymentConfig):
 class DRG(Method):
     """Diagnosis-related groups: a base rate per tier times the relative weight of the group
     (diagnosis x coded severity x procedure), with high- and low-cost outliers."""
+
+    _item_based = staticmethod(not_admissions)
 
     Config = DRGConfig
 
@@ -177,6 +180,8 @@ class DIP(Method):
     at year end a point is worth the region's budget divided by all points, so volume
     inflation by any hospital lowers everyone's value."""
 
+    _item_based = staticmethod(not_admissions)
+
     Config = DIPConfig
 
     def __init__(self, cfg: DIPConfig, context: PaymentContext) -> None:
@@ -257,6 +262,8 @@ class PerDiemConfig(PaymentConfig):
 
 class PerDiem(Method):
     """A rate per bed-day by tier, set from the fee-for-service charges per bed-day."""
+
+    _item_based = staticmethod(not_admissions)
 
     Config = PerDiemConfig
 

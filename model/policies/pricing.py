@@ -31,23 +31,28 @@ class PriceSchedule:
         self.bed_day = self._base["bed_day"].copy()
         self.procedure = self._base["procedure"].copy()
         self.visit = self._base["visit"].copy()
+        self.adjustment = 1.0  # service-price adjustment of the year (1: none)
 
     def _growth(self, rate: float, year: int) -> float:
         return (1 + rate) ** (year - self.cfg.price_year)
 
-    def start_year(self, year: int) -> None:
-        """Index the schedule to the year.
+    def start_year(self, year: int, savings_share: float = 0.0) -> None:
+        """Index the schedule to the year, and adjust it with procurement savings.
 
         Prices of a given service grow with ``service_price_growth_per_year``; procedures and
         visits also carry excess cost growth (more, costlier services per case), bed-days
-        do not.
+        do not. ``savings_share`` is last year's saving on tender winners relative to last
+        year's service charges: labour-service prices rise by ``service_adjustment_share`` of
+        it, up to ``service_adjustment_cap``.
         """
-        sc = self.scenario
-        price = inputs.growth_index(sc.service_price_path(), year, self.cfg.price_year)
-        excess = inputs.growth_index(sc.excess_cost_path(), year, self.cfg.price_year)
-        self.bed_day = self._base["bed_day"] * price
-        self.procedure = self._base["procedure"] * price * excess
-        self.visit = self._base["visit"] * price * excess
+        sc, cfg = self.scenario, self.cfg
+        price = inputs.growth_index(sc.service_price_path(), year, cfg.price_year)
+        excess = inputs.growth_index(sc.excess_cost_path(), year, cfg.price_year)
+        self.adjustment = 1 + min(cfg.service_adjustment_share * savings_share,
+                                  cfg.service_adjustment_cap)
+        self.bed_day = self._base["bed_day"] * price * self.adjustment
+        self.procedure = self._base["procedure"] * price * excess * self.adjustment
+        self.visit = self._base["visit"] * price * excess * self.adjustment
 
     def service_index(self, year: int) -> float:
         """Service prices and excess cost growth relative to the price year (what a

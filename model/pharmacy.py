@@ -1,0 +1,146 @@
+"""The pharmacy phase: prescriptions filled from what suppliers can deliver.
+
+After the hospitals have treated the month's episodes, every drug and device an episode needs
+becomes a prescription *line* (episode, class, units): the acute class for admissions and
+acute visits (doses per bed-day or per visit, times the hospital's drug volume), a month of
+the class of each chronic condition at a follow-up, a stent for a coronary procedure. Each
+line gets a product by the hospital's prescribing shares and the episode's own uniform.
+Suppliers deliver up to their capacity: when a product's orders exceed what its maker can
+deliver, the lines it cannot fill (chosen by each episode's own uniform) switch to the class's
+untendered substitute with probability ``substitution_share`` or go without. Dispensing never
+exceeds deliveries. All of it is vectorised over lines; no Python loop touches a person.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sanyi.agents.patients.disease import TABLE
+from sanyi.model.batches import CHRONIC_VISIT, U_GENERIC, U_ORIGINATOR, U_SUPPLY, Claims
+from sanyi.model.market import Market
+from sanyi.model.tariff import CHRONIC_DRUG_DAYS_PER_MONTH, Tariff
+
+
+@dataclass
+class Lines:
+    """Prescription lines of the month: one per (episode, class) needed."""
+
+    episode: np.ndarray  # int64 index into the month's claims
+    drug_class: np.ndarray  # int64
+    units: np.ndarray  # float64 doses (or devices)
+    condition_bit: np.ndarray  # int64 the chronic condition treated (-1: acute or device)
+    u_pick: np.ndarray  # float32 the uniform that picks the product
+    u_supply: np.ndarray  # float32 the uniform that decides a short product's line
+
+
+@dataclass
+class Dispensed:
+    """What the pharmacy filled: per line, and the month's totals by product."""
+
+    lines: Lines
+    prescribed: np.ndarray  # product first prescribed, per line
+    product: np.ndarray  # product dispensed per line (-1: went without)
+    ordered: np.ndarray  # units prescribed per product
+    delivered: np.ndarray  # units delivered per product
+    deliverable: np.ndarray  # units the makers could deliver per product
+
+    @property
+    def filled(self) -> np.ndarray:
+        return self.product >= 0
+
+    @property
+    def short_units(self) -> float:
+        """Units not dispensed as first prescribed (switched or gone without)."""
+        return float(self.lines.units[self.product != self.prescribed].sum())
+
+    @property
+    def forgone_units(self) -> float:
+        return float(self.lines.units[~self.filled].sum())
+
+
+def prescription_lines(claims: Claims, tariff: Tariff, market: Market,
+                       drug_volume: np.ndarray) -> Lines:
+    """Every (episode, class) a month's claims need: acute drugs, chronic drugs, stents."""
+    e = claims.episodes
+    acute = np.flatnonzero(e.kind != CHRONIC_VISIT)
+    acute_units = tariff.acute_drug_units(e.kind[acute], claims.los_days[acute]) * (
+        drug_volume[e.hospital[acute]])
+    parts = [(acute, np.full(acute.size, market.class_index(tariff.acute_class_name)),
+              acute_units, np.full(acute.size, -1), U_GENERIC)]
+    chronic = np.flatnonzero(e.kind == CHRONIC_VISIT)
+    held = e.conditions[chronic]
+    for bit, cls in enumerate(TABLE.drug_class):
+        who = chronic[(held >> bit) & 1 == 1]
+        parts.append((who, np.full(who.size, market.class_index(cls)),
+                      np.full(who.size, CHRONIC_DRUG_DAYS_PER_MONTH), np.full(who.size, bit),
+                      U_GENERIC))
+    stent = np.flatnonzero(claims.procedure)
+    parts.append((stent, np.full(stent.size, market.class_index("stent")),
+                  np.ones(stent.size), np.full(stent.size, -1), U_ORIGINATOR))
+    episode = np.concatenate([p[0] for p in parts])
+    keep = np.concatenate([p[2] for p in parts]) > 0
+    u_pick = np.concatenate([e.u[p[0], p[4]] for p in parts])
+    return Lines(episode=episode[keep],
+                 drug_class=np.concatenate([p[1] for p in parts])[keep],
+                 units=np.concatenate([p[2] for p in parts])[keep],
+                 condition_bit=np.concatenate([p[3] for p in parts])[keep],
+                 u_pick=u_pick[keep], u_supply=e.u[episode[keep], U_SUPPLY])
+
+
+def prescribe(lines: Lines, hospital: np.ndarray, shares: np.ndarray,
+              market: Market) -> np.ndarray:
+    """The product of each line: the hospital's shares of the line's class, inverted at the
+    line's uniform. ``shares`` is (hospitals, products)."""
+    product = np.full(lines.units.size, -1)
+    for c, members in enumerate(market.class_products):
+        mine = np.flatnonzero(lines.drug_class == c)
+        if mine.size == 0:
+            continue
+        cdf = np.cumsum(shares[:, members], axis=1)
+        cdf /= np.maximum(cdf[:, -1:], 1e-300)
+        pos = (lines.u_pick[mine, None] >= cdf[hospital[lines.episode[mine]]]).sum(axis=1)
+        product[mine] = members[np.minimum(pos, members.size - 1)]
+    return product
+
+
+def dispense(lines: Lines, prescribed: np.ndarray, market: Market,
+             substitution_share: float) -> Dispensed:
+    """Fill the lines from what makers can deliver; short lines switch or go without."""
+    n = market.n_products
+    ordered = np.bincount(prescribed, weights=lines.units, minlength=n)
+    market_size_capacity(market, ordered)
+    deliverable = market.deliverable()
+    fill = np.where(ordered > 0, np.minimum(deliverable / np.maximum(ordered, 1e-300), 1.0), 1.0)
+    u = lines.u_supply.astype(np.float64)
+    first = fill[prescribed]
+    product = np.where(u < first, prescribed, -1)
+    substitute = market.fringe_of_class()[lines.drug_class]
+    switching = ((u >= first) & (u < first + (1 - first) * substitution_share)
+                 & (prescribed != substitute))
+    if switching.any():
+        used = np.bincount(product[product >= 0], weights=lines.units[product >= 0],
+                           minlength=n)
+        room = np.maximum(deliverable - used, 0.0)
+        wanted = np.bincount(substitute[switching], weights=lines.units[switching], minlength=n)
+        second = np.where(wanted > 0, np.minimum(room / np.maximum(wanted, 1e-300), 1.0), 1.0)
+        u2 = (u - first) / np.maximum((1 - first) * substitution_share, 1e-300)
+        ok = switching & (u2 < second[substitute])
+        product[ok] = substitute[ok]
+    filled = product >= 0
+    delivered = np.bincount(product[filled], weights=lines.units[filled], minlength=n)
+    return Dispensed(lines, prescribed, product, ordered, delivered, deliverable)
+
+
+def market_size_capacity(market: Market, ordered: np.ndarray) -> None:
+    """Makers size capacity to the first month their molecule is ordered: ``capacity_share``
+    of the molecule's orders (suppliers were built for the market as it was)."""
+    m = market
+    unsized = np.isnan(m.capacity)
+    if not unsized.any():
+        return
+    molecule_orders = np.bincount(m.molecule, weights=ordered, minlength=len(m.molecules))
+    size_now = unsized & (molecule_orders[m.molecule] > 0)
+    share = np.maximum(m.capacity_share, m.volume_share_floor)[size_now]
+    m.capacity[size_now] = share * molecule_orders[m.molecule[size_now]]
