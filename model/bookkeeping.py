@@ -228,9 +228,6 @@ def _book_market(ledger: Ledger, rec: MonthRecord) -> None:
     """Market-wide measures: medicines prescribed and bought, suppliers, hospitals' costs."""
     i, units, m = rec.index, rec.units_bought, rec.market
     catalogue = ~m.fringe  # the tendered molecules' makers (not the untendered fringe)
-    strategic = np.isin(np.arange(m.n_suppliers), m.supplier[~m.fringe])
-    sales = rec.supplier_sales[strategic]
-    shares = sales / sales.sum() if sales.sum() > 0 else sales
     drugs = ~m.device
     n_catalogue = float(units[catalogue & drugs].sum())
     done = rec.dispensed
@@ -239,7 +236,7 @@ def _book_market(ledger: Ledger, rec: MonthRecord) -> None:
         "market_value_current": float(units @ rec.purchase_price),
         "market_value_base": float(units @ rec.base_price),
         "winner_units": float(units[rec.winners].sum()),
-        "hhi_weighted": float((shares**2).sum()) * n_catalogue,
+        "hhi_weighted": _molecule_hhi_weighted(units, m),
         "catalogue_drug_units": n_catalogue,
         "generic_units": float(units[catalogue & drugs & ~m.originator].sum()),
         "drug_units": float(units[drugs].sum()),
@@ -258,6 +255,16 @@ def _book_market(ledger: Ledger, rec: MonthRecord) -> None:
         at_tier = rec.hospital_tier == t
         ledger.book(i, f"bed_days_{name}", float(rec.hospital_bed_days[at_tier].sum()))
         ledger.book(i, f"bed_capacity_{name}", float(rec.hospital_bed_capacity[at_tier].sum()))
+
+
+def _molecule_hhi_weighted(units: np.ndarray, m: Any) -> float:
+    """Sum over tendered molecules of the molecule's drug doses times the Herfindahl index of
+    its makers' shares of them (divided by all such doses: the dose-weighted mean HHI)."""
+    mine = ~m.fringe & ~m.device
+    by_molecule = np.bincount(m.molecule[mine], units[mine], len(m.molecules))
+    share = units[mine] / np.maximum(by_molecule[m.molecule[mine]], 1e-300)
+    hhi = np.bincount(m.molecule[mine], share**2, len(m.molecules))
+    return float(hhi @ by_molecule)
 
 
 # -- checking -----------------------------------------------------------------------------
@@ -294,4 +301,10 @@ def check(rec: MonthRecord, persons_alive: int) -> None:
     sold, bought = float(rec.supplier_sales.sum()), float(rec.hospital_drug_purchases.sum())
     if not _close(sold, bought):
         raise ConservationError(f"{where}: suppliers sold {sold:.2f}, hospitals bought {bought:.2f}")
+    done = rec.dispensed
+    over = done.delivered - np.nan_to_num(done.deliverable, nan=np.inf)
+    if (over > RELATIVE_TOLERANCE * np.maximum(done.delivered, 1.0)).any():
+        k = int(np.argmax(over))
+        raise ConservationError(f"{where}: product {k} dispensed {done.delivered[k]:.2f} units, "
+                                f"its maker could deliver {done.deliverable[k]:.2f}")
 

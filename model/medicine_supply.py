@@ -135,6 +135,11 @@ class MedicineSupply:
                                          hospital.year.drug_charges, hospital.year.service_charges)
         return self.tier_shares[hospital.tier], volume, scale
 
+    def hospitals_decided(self) -> None:
+        """Hospitals' prescribing for the year, as the pharmacy's lookup table."""
+        shares = np.stack([h.decisions.product_share for h in self.model.hospital_list])
+        self.pick_table = pharmacy.PickTable.build(shares, self.market)
+
     # -- each month -----------------------------------------------------------------------
     def dispense(self, claims: Claims) -> np.ndarray:
         """Fill the month's prescriptions and write drug charges into the claims; returns
@@ -144,8 +149,7 @@ class MedicineSupply:
         e = claims.episodes
         volume = np.array([h.decisions.drug_volume for h in hospitals])
         lines = pharmacy.prescription_lines(claims, model.tariff, m, volume)
-        shares = np.stack([h.decisions.product_share for h in hospitals])
-        prescribed = pharmacy.prescribe(lines, e.hospital, shares, m)
+        prescribed = pharmacy.prescribe(lines, e.hospital, self.pick_table)
         done = pharmacy.dispense(lines, prescribed, m, self.prescribing.substitution_share)
         self.done = done
         self._charge(claims, done)

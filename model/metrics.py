@@ -327,8 +327,9 @@ METRICS: tuple[Metric, ...] = (
              raw=f"bed_days_{t}/bed_capacity_{t}", scaled=False)
       for t in ("primary", "secondary", "tertiary")),
     Metric("supplier_hhi", "index", RATIO, MARKET,
-           "Supplier concentration (Herfindahl index of the tendered molecules' makers' sales, "
-           "dose-weighted over months)", raw="hhi_weighted/catalogue_drug_units", scaled=False),
+           "Supplier concentration: Herfindahl index of makers' shares of each tendered "
+           "molecule's doses, dose-weighted mean", raw="hhi_weighted/catalogue_drug_units",
+           scaled=False),
     Metric("catalogue_drug_units", "units", FLOW, MARKET,
            "Doses of the tendered molecules dispensed", raw="catalogue_drug_units"),
     Metric("generic_units", "units", FLOW, MARKET,

@@ -185,6 +185,7 @@ class SanyiModel(mesa.Model):
         self.medicines.start_year(self.year)  # prices, tenders, prescribing shares, tariff
         # best responses to this year's payment and prices, on last year's cases
         self.hospitals.do("adapt", self.medicines.prescribe)
+        self.medicines.hospitals_decided()
         leads = self.payment_context.county_of[self.alliance_table[:, 0]]
         self.tier_setting.gatekeeping = np.array([self.hospital_list[k].decisions.gatekeeping
                                                   for k in leads])
@@ -392,6 +393,7 @@ class SanyiModel(mesa.Model):
                      for f, opening in zip(self.funds, self._opening_reserves, strict=True)]
         bookkeeping.book(self.ledger, rec, self.population, self.now, self.month == 12)
         bookkeeping.check(rec, self.population.n_alive)
+        self.medicines.done = None  # the month's prescription lines are booked: free them
 
     def supply_network(self) -> nx.Graph:
         """Bipartite hospital - supplier graph: this month's purchases (units per edge) and

@@ -70,3 +70,31 @@ def test_a_lost_person_stops_the_run() -> None:
     model.demography.births = births_without_record  # type: ignore[method-assign]
     with pytest.raises(ConservationError, match="persons alive"):
         model.step()
+
+
+def test_dispensing_never_exceeds_what_makers_can_deliver() -> None:
+    """A price cap far below cost makes makers deliver half their capacity: prescriptions go
+    short, yet no month dispenses more than was delivered (the model checks every month)."""
+    model = SanyiModel(config("pricing.price_cap_share_of_list=0.01", size=3_000))
+    model.run()
+    table = annual(model).query("scheme == 'all'")
+    assert table.shortage_rate.max() > 0
+
+
+def test_a_pharmacy_dispensing_beyond_deliveries_stops_the_run() -> None:
+    from sanyi.model import pharmacy
+
+    model = SanyiModel(config())
+    original = pharmacy.dispense
+
+    def generous(*args, **kwargs):  # type: ignore[no-untyped-def]
+        done = original(*args, **kwargs)
+        done.deliverable[:] = done.delivered * 0.5  # makers could deliver only half of it
+        return done
+
+    pharmacy.dispense = generous
+    try:
+        with pytest.raises(ConservationError, match="its maker could deliver"):
+            model.step()
+    finally:
+        pharmacy.dispense = original
