@@ -2,17 +2,20 @@
 
 Within a class, a hospital of tier ``t`` gives product ``j`` (molecule ``m``) the share
 
-    s_j  ∝  (w_m / n_m) · exp(b_t · originator_j + β · income_j / p̄_c)
+    s_j  ∝  (w_m / n_m) · exp(b_t · originator_j + π · winner_j + β · income_j / p̄_c)
 
 with ``w_m`` the molecule's clinical weight in the class, ``n_m`` its makers on the market,
 ``b_t`` patients' preference for originators (calibrated so that at zero markup and list
 prices originators take ``behaviour.hospital.originator_share`` of the tendered molecules'
-doses), ``β`` the weight of income (``behaviour.prescribing.income_weight``), ``income_j`` the
-hospital's income per dose — the markup on the purchase price plus, for a tender winner, the
-retained share of the saving against the molecule's pre-tender price — and ``p̄_c`` the
-class's mean list price. The agreed-volume obligation comes last: winners of a contracted
-molecule get at least ``agreed_share`` of the molecule's doses (hospitals must buy the agreed
-volume), taken from the molecule's other makers in proportion.
+doses), ``π`` the priority public hospitals must give tender winners over the molecule's
+other makers (``behaviour.prescribing.winner_priority``; it moves doses within a molecule,
+not between molecules), ``β`` the weight of income
+(``behaviour.prescribing.income_weight``), ``income_j`` the hospital's income per dose — the
+markup on the purchase price plus, for a tender winner, the retained share of the saving
+against the molecule's pre-tender price — and ``p̄_c`` the class's mean list price. The
+agreed-volume obligation comes last: winners of a contracted molecule get at least
+``agreed_share`` of the molecule's doses (hospitals must buy the agreed volume), taken from
+the molecule's other makers in proportion.
 
 Markup also changes how much is prescribed and what else is billed: acute doses per case
 scale with ``(1 + markup) ** ε`` and hospitals make up ``income_offset_share`` of lost markup
@@ -34,7 +37,7 @@ def _income(market: Market, markup: float, retained_share: float,
     return markup * market.price + retained_share * saving
 
 
-def product_shares(market: Market, preference: float, income_weight: float, markup: float,
+def product_shares(market: Market, preference: float, cfg: PrescribingConfig, markup: float,
                    retained_share: float, reference_now: np.ndarray,
                    class_price: np.ndarray, year: int) -> np.ndarray:
     """Each product's share of its class's doses at a hospital (0 for inactive products)."""
@@ -42,11 +45,22 @@ def product_shares(market: Market, preference: float, income_weight: float, mark
     makers = np.bincount(m.molecule, weights=m.active, minlength=len(m.molecules))
     base = m.molecule_weight[m.molecule] / np.maximum(makers[m.molecule], 1)
     income = _income(m, markup, retained_share, reference_now)
-    utility = preference * m.originator + income_weight * income / class_price[m.drug_class]
+    utility = preference * m.originator + cfg.income_weight * income / class_price[m.drug_class]
     weight = np.where(m.active, base * np.exp(utility - utility.max()), 0.0)
+    weight = _within_molecule(m, weight, np.exp(cfg.winner_priority * m.winner))
     totals = np.bincount(m.drug_class, weights=weight, minlength=len(m.classes))
     shares = weight / np.maximum(totals[m.drug_class], 1e-300)
     return _oblige(m, shares, year)
+
+
+def _within_molecule(market: Market, weight: np.ndarray, factor: np.ndarray) -> np.ndarray:
+    """Multiply weights by ``factor`` while keeping each molecule's total: the priority of
+    winners moves doses between a molecule's makers, not between molecules."""
+    m = market
+    before = np.bincount(m.molecule, weight, len(m.molecules))
+    after = np.bincount(m.molecule, weight * factor, len(m.molecules))
+    scale = np.divide(before, after, out=np.ones_like(before), where=after > 0)
+    return weight * factor * scale[m.molecule]
 
 
 def _oblige(market: Market, shares: np.ndarray, year: int) -> np.ndarray:
@@ -90,7 +104,7 @@ def originator_share(market: Market, shares: np.ndarray) -> float:
     return float(np.mean(per_class))
 
 
-def calibrate_preference(market: Market, target: float, income_weight: float) -> float:
+def calibrate_preference(market: Market, target: float, cfg: PrescribingConfig) -> float:
     """The originator preference at which, at zero markup and list prices before any
     tender, originators take ``target`` of the tendered molecules' doses (bisection)."""
     plain = _pre_tender(market)
@@ -98,7 +112,7 @@ def calibrate_preference(market: Market, target: float, income_weight: float) ->
     lo, hi = -15.0, 15.0
     for _ in range(60):
         mid = (lo + hi) / 2
-        got = originator_share(plain, product_shares(plain, mid, income_weight, 0.0, 0.0,
+        got = originator_share(plain, product_shares(plain, mid, cfg, 0.0, 0.0,
                                                      np.zeros(plain.n_products), price, 0))
         lo, hi = (mid, hi) if got < target else (lo, mid)
     return (lo + hi) / 2

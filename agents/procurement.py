@@ -96,7 +96,7 @@ class ProcurementAgency(mesa.Agent):
         bidders = products[m.qualified[products]]
         ceiling = self._ceiling(k, renewal, products, list_index)
         shares = _shares(volume[products])
-        if not renewal:  # in price-year yuan, so that it can be indexed to later years
+        if not renewal and products.size:  # in price-year yuan, to index to later years
             m.reference_price[k] = float(shares @ m.price[products]) / list_index
         rules = policy.rules(renewal)
         offers = bids(Bidders(cost=unit_cost[bidders], list_price=m.price[bidders],
@@ -145,15 +145,18 @@ class ProcurementAgency(mesa.Agent):
         m.price[still] = last.bids[last.won & m.active[last.products]]
 
     def _ceiling(self, k: int, renewal: bool, products: np.ndarray, list_index: float) -> float:
-        """The highest list price (times the round's ceiling share); at a renewal, the
-        expiring contract's highest winning price."""
+        """The "maximum effective declared price": the lowest price any maker of the molecule
+        sells at (times the round's ceiling share); at a renewal, the expiring contract's
+        highest winning price."""
         m = self.market
         if renewal:
             previous = [r for r in self.results if r.molecule == k and r.won.any()]
             if previous:
                 return float(previous[-1].bids[previous[-1].won].max())
+        if products.size == 0:
+            return float("nan")  # every maker has left: nobody can bid
         share = self.policy.ceiling_share_for(m.molecule_round[k])
-        return float(m.list_price[products].max() * list_index * share)
+        return float(m.price[products].min() * share)
 
     def loser_retention(self, year: int, volume: np.ndarray) -> float | None:
         """Share of their pre-tender volume that the non-winners of ``year``'s first-round

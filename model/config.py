@@ -431,6 +431,12 @@ class PrescribingConfig:
     # Weight of income per dose (relative to the class's mean price) in the prescribing logit
     # (assumption; docs/medicines.md shows its effect on the originator share).
     income_weight: float = nonneg(2.0)
+    # Utility bonus of a tender winner over its molecule's other makers: public hospitals are
+    # assessed on using the selected products first (优先使用). Hand-calibrated (1.6) so that
+    # the 2019 round's non-winners keep 29-30 % of their volume (3 seeds, 20,000 persons, from
+    # 2018), as after the 4+7 pilot in Shenzhen (non-winners' volume -70.8 %; Chen et al.,
+    # IJERPH 2020, 17:9415).
+    winner_priority: float = nonneg(1.6)
     # Acute drug doses per case scale with (1 + markup) ** this elasticity: derived from the
     # zero-markup evaluation in Shandong county hospitals (drug revenue -24 %, of which the
     # price effect of removing a 15 % markup is -13 %: the volume effect -12.6 %; Zhang et al.,

@@ -50,7 +50,7 @@ class MedicineSupply:
         self.suppliers = AgentSet(self.supplier_list, random=model.random)
         self.belief = behaviour.prior_loser_retention
         self.preference = np.array([
-            calibrate_preference(self.market, share, self.prescribing.income_weight)
+            calibrate_preference(self.market, share, self.prescribing)
             for share in cfg.behaviour.hospital.originator_share.as_tuple()])
         n = self.market.n_products
         self.units_year, self.units_last_year = np.zeros(n), np.zeros(n)
@@ -113,7 +113,7 @@ class MedicineSupply:
         mean_price = class_mean_price(self.market, index)
         markup = self.model.prices.markup
         self.tier_shares = np.stack([
-            product_shares(self.market, b, self.prescribing.income_weight, markup,
+            product_shares(self.market, b, self.prescribing, markup,
                            self.procurement.savings_retained_share, reference, mean_price, year)
             for b in self.preference])
         self.model.tariff.refresh(self.tier_shares)

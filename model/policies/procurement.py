@@ -61,11 +61,13 @@ class VBPConfig(ProcurementConfig):
     # Renewals after a contract ends: a bid wins if at most 1.3x the lowest (the 2024 insulin
     # renewal's rule), under a ceiling at the expiring contract's highest winning price.
     renewal_ratio_to_lowest: float = between(1.3, 1.0, 10.0)
-    # The ceiling as a share of the highest list price; by round where the agency set its own
-    # (coronary stents 2020: 2,850 yuan against 19,000 for imported stents before the tender;
-    # vbp_rounds.csv, vbp_catalogue.csv).
+    # The ceiling ("maximum effective declared price") is set from the lowest price the
+    # molecule sells at before the tender (the national rounds took the lowest recent
+    # purchase price across provinces; recalled, not verified), times this share; by round
+    # where the agency set its own (coronary stents 2020: 2,850 yuan against 13,000 for
+    # domestic stents before the tender: 0.219; vbp_rounds.csv, vbp_catalogue.csv).
     ceiling_share: float = between(1.0, 0.0, 10.0)
-    ceiling_share_by_round: dict[str, float] = field(default_factory=lambda: {"stents": 0.15})
+    ceiling_share_by_round: dict[str, float] = field(default_factory=lambda: {"stents": 0.219})
     # Non-winning products of a tendered molecule may cost at most this multiple of the
     # highest winning price (NHSA's 2019 price governance of same-name drugs asked products
     # priced above twice the winning price to cut toward it step by step; recalled, not
