@@ -16,6 +16,7 @@ import mesa
 import numpy as np
 
 from sanyi.model.market import Market
+from sanyi.model.pharmacy import with_margin
 from sanyi.model.tender import Bidders, bids, select
 
 
@@ -127,8 +128,8 @@ class ProcurementAgency(mesa.Agent):
         m.volume_share_floor[winners] = (1 + self.capacity_headroom) / winners.size
         monthly = volume[m.molecule_products[k]].sum() / 12
         if monthly > 0:
-            m.capacity[winners] = np.fmax(m.capacity[winners],
-                                          m.volume_share_floor[winners] * monthly)
+            m.capacity[winners] = np.fmax(m.capacity[winners], with_margin(
+                m.volume_share_floor[winners] * monthly))
 
     def _extend(self, k: int, year: int) -> None:
         """A tender without a winner: an expiring contract runs on for a year at its prices

@@ -20,6 +20,7 @@ import numpy as np
 
 from sanyi.model.config import SupplierBehaviourConfig
 from sanyi.model.market import Market
+from sanyi.model.pharmacy import with_margin
 
 
 @dataclass
@@ -107,14 +108,12 @@ class Supplier(mesa.Agent):
 
     def _resize(self, unit_cost: np.ndarray, expected_units: np.ndarray) -> None:
         """Capacity for next year: ``capacity_headroom`` above the busiest month or the
-        expected monthly volume, whichever is larger. A product selling under its unit cost
-        gets no new capacity; the fringe keeps its own."""
+        expected monthly volume, whichever is larger (plus Poisson noise). A product selling
+        under its unit cost gets no new capacity. The fringe needs none."""
         m, p = self.market, self.products
-        if self.fringe:
-            return
-        wanted = (1 + self.behaviour.capacity_headroom) * np.maximum(self.year.peak_units,
-                                                                   expected_units[p])
-        sized = ~np.isnan(m.capacity[p]) & m.active[p] & (wanted > 0)
+        wanted = with_margin((1 + self.behaviour.capacity_headroom)
+                             * np.maximum(self.year.peak_units, expected_units[p]))
+        sized = ~np.isnan(m.capacity[p]) & m.active[p] & (wanted > 0) & ~m.fringe[p]
         losing = m.price[p] < unit_cost[p]
         m.capacity[p[sized]] = np.where(losing[sized],
                                         np.minimum(m.capacity[p[sized]], wanted[sized]),

@@ -45,15 +45,15 @@ class Market:
 
     Static per product: ``molecule``, ``drug_class``, ``supplier`` (id), ``originator``,
     ``device``, ``fringe`` (the untendered substitute of its class), ``list_price`` and
-    ``unit_cost`` (price year), ``capacity_share`` (capacity relative to the molecule's volume
-    when the market is sized). Dynamic: ``active``, ``qualified`` (may bid), ``price`` (this
-    year's purchase price, current yuan), ``winner``, ``capacity`` (units a month, simulated
-    scale), ``supply_factor`` (the share of capacity a supplier delivers: below one when it
-    sells at a loss) and ``volume_share_floor`` (a winner keeps capacity for at least this
-    share of its molecule's volume). Per molecule: ``agreed_share`` of its reference volume committed to the
-    winners, ``contract_end`` (last year of the contract, 0 without one), ``reference_price``
-    (the molecule's mean price before its first tender, price-year yuan: savings are
-    measured against it).
+    ``unit_cost`` (price year), ``capacity_share`` (the most a maker can deliver, as a share
+    of its molecule's volume when the market is sized). Dynamic: ``active``, ``qualified``
+    (may bid), ``price`` (this year's purchase price, current yuan), ``winner``,
+    ``capacity`` (units a month, simulated scale), ``supply_factor`` (the share of capacity
+    a supplier delivers: below one when it sells at a loss) and ``volume_share_floor`` (a
+    winner keeps capacity for at least this share of its molecule's volume). Per molecule:
+    ``agreed_share`` of its reference volume committed to the winners, ``contract_end``
+    (last year of the contract, 0 without one), ``reference_price`` (the molecule's mean price
+    before its first tender, price-year yuan: savings are measured against it).
     """
 
     classes: tuple[str, ...]
@@ -113,9 +113,13 @@ class Market:
         out[self.drug_class[self.fringe]] = np.flatnonzero(self.fringe)
         return out
 
-    def deliverable(self) -> np.ndarray:
-        """Units each product's maker can deliver this month (0 for inactive products)."""
-        return np.where(self.active, self.capacity * self.supply_factor, 0.0)
+    def deliverable(self, ordered: np.ndarray) -> np.ndarray:
+        """Units each product's maker can deliver this month (0 for inactive products). The
+        competitive fringe supplies whatever is asked, or ``supply_factor`` of the month's
+        orders when it sells at a loss."""
+        makers = self.capacity * self.supply_factor
+        fringe = np.where(self.supply_factor < 1, self.supply_factor * ordered, np.inf)
+        return np.where(self.active, np.where(self.fringe, fringe, makers), 0.0)
 
     def under_contract(self, year: int) -> np.ndarray:
         """Per molecule: a tender contract runs this year."""

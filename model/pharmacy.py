@@ -157,7 +157,7 @@ def dispense(lines: Lines, prescribed: np.ndarray, market: Market,
     n = market.n_products
     ordered = np.bincount(prescribed, weights=lines.units, minlength=n)
     market_size_capacity(market, ordered)
-    deliverable = market.deliverable()
+    deliverable = market.deliverable(ordered)
     u = lines.u_supply
     served = ration(prescribed, lines.units, u, deliverable)
     product = np.where(served, prescribed, -1)
@@ -175,14 +175,21 @@ def dispense(lines: Lines, prescribed: np.ndarray, market: Market,
 
 
 def market_size_capacity(market: Market, ordered: np.ndarray) -> None:
-    """Makers size capacity to the first month their molecule is ordered: ``capacity_share``
-    of the molecule's orders, or more for a winner (suppliers were built for the market as
-    it was)."""
+    """A product on the market gets its capacity the first month its molecule is ordered:
+    ``capacity_share`` of the molecule's orders (the makers as they were; suppliers resize to
+    their own volume at each year's end), or a winner's planned share if larger. The fringe
+    has no capacity limit (``Market.deliverable``)."""
     m = market
-    unsized = np.isnan(m.capacity)
+    unsized = np.isnan(m.capacity) & m.active & ~m.fringe
     if not unsized.any():
         return
     molecule_orders = np.bincount(m.molecule, weights=ordered, minlength=len(m.molecules))
     size_now = unsized & (molecule_orders[m.molecule] > 0)
     share = np.maximum(m.capacity_share, m.volume_share_floor)[size_now]
-    m.capacity[size_now] = share * molecule_orders[m.molecule[size_now]]
+    m.capacity[size_now] = with_margin(share * molecule_orders[m.molecule[size_now]])
+
+
+def with_margin(units: np.ndarray) -> np.ndarray:
+    """Capacity for a planned monthly volume, with room for three standard deviations of
+    Poisson noise (it matters for rare items such as stents in a small population)."""
+    return units + 3.0 * np.sqrt(units)

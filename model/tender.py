@@ -23,7 +23,9 @@ if it loses — the margin it learned from earlier rounds (``agents/supplier.py`
 from the volume losers really kept). Not knowing the rivals' bids, a maker that can afford it
 bids at the cut rule's safe harbour, ``(1 - cut) x ceiling``, which is eligible whatever the
 others do; when more makers can afford it than there are places, they undercut one another
-down to the reservation price of the first maker left out (a descending auction). A maker
+down to the reservation price of the first maker left out (a descending auction). Each
+shades its bid under that price by ``SHADING`` (10 %, an assumption) of its room above its
+reservation, so that makers with more room (lower cost, less to lose) rank first. A maker
 that cannot afford the safe harbour bids the highest price still eligible against the
 others, if its reservation allows, else its reservation price (and most likely loses).
 """
@@ -35,7 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 
 _EPS = 1e-9
-_UNDERCUT = 1e-6  # how far under the left-out maker's reservation the winners bid
+SHADING = 0.1  # share of its room (price less reservation) a willing maker bids under
 
 
 @dataclass(frozen=True)
@@ -100,10 +102,13 @@ def bids(bidders: Bidders, ceiling: float, rules: TenderRules) -> np.ndarray:
     if n == 1:
         return np.where(reserve <= ceiling, ceiling, reserve)  # a lone bidder wins anyway
     willing = reserve <= harbour
-    price = np.full(n, harbour)
+    price = harbour
     if willing.sum() > places:  # undercutting down to the first reservation left out
-        price[:] = np.sort(reserve[willing])[places] * (1 - _UNDERCUT)
-    out = np.where(willing, np.maximum(reserve, np.minimum(price, harbour)), reserve)
+        price = np.sort(reserve[willing])[places]
+    # each shades its bid under that price by a share of its own room, so that the makers
+    # with the most room rank first (and equal makers stay equal)
+    shaded = price - SHADING * np.maximum(price - reserve, 0.0)
+    out = np.where(willing, np.maximum(reserve, shaded), reserve)
     if willing.any():
         highest_eligible = min(ceiling, rules.ratio_to_lowest * out[willing].min())
         out = np.where(~willing & (reserve <= highest_eligible), highest_eligible, out)
