@@ -78,7 +78,12 @@ def test_audits_slow_the_drift_of_coding(runs: dict) -> None:
 
 
 def test_drg_raises_readmissions_by_0_to_2_points(runs: dict) -> None:
-    gaps = _paired(runs, "drg", "ffs", "readmission_rate", LAST)
+    """Pooled over the three DRG years: readmissions are rare, one small year is noisy."""
+    def pooled(table: pd.DataFrame) -> float:
+        years = table.loc[SWITCH:LAST]
+        return float(years.readmissions.sum() / years.admissions.sum())
+
+    gaps = np.array([pooled(d) - pooled(f) for d, f in zip(runs["drg"], runs["ffs"], strict=True)])
     assert _within(gaps, 0.0, 0.02), gaps
 
 
