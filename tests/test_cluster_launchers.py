@@ -86,13 +86,13 @@ def _loopback_only() -> list[str]:
     return prefix
 
 
-def _ray_local(ray_dir: Path) -> Launch:
+def _ray_local(scratch: Path) -> Launch:
     pytest.importorskip("hydra_plugins.hydra_ray_launcher",
                         reason="hydra-ray-launcher is not installed: pip install -e '.[ray]'")
     return Launch(
         # No address: the plugin starts a Ray of its own. Ray's session folder goes to
-        # ray_dir (not /tmp/ray), and no dashboard is served.
-        ["hydra/launcher=ray", f"+hydra.launcher.ray.init._temp_dir={ray_dir}",
+        # scratch (not /tmp/ray), and no dashboard is served.
+        ["hydra/launcher=ray", f"+hydra.launcher.ray.init._temp_dir={scratch}",
          "+hydra.launcher.ray.init.include_dashboard=false"],
         prefix=_loopback_only(),
         # No usage reports; no login token written to ~/.ray, since nothing outside the
@@ -100,6 +100,8 @@ def _ray_local(ray_dir: Path) -> Launch:
         env={"RAY_USAGE_STATS_ENABLED": "0", "RAY_AUTH_MODE": "disabled"})
 
 
+# Each takes a short private folder for the launcher's own files (Submitit keeps its own in
+# the sweep folder, under .submitit/) and returns how to launch, or skips saying what is missing.
 LAUNCHERS = {"submitit_local": _submitit_local, "ray": _ray_local}
 
 
@@ -116,10 +118,11 @@ def joblib_sweep(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def launched(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
              ) -> Iterator[Launched]:
     """The sweep run under one launcher: its folder and the finished ``sanyi-run``."""
-    # Ray's unix sockets live in its session folder, whose path must stay short (107 bytes).
-    with tempfile.TemporaryDirectory(prefix="sanyi-ray-", dir="/tmp",
-                                     ignore_cleanup_errors=True) as ray_dir:
-        launch = LAUNCHERS[request.param](Path(ray_dir))
+    # Short, under /tmp: Ray's unix sockets live in its session folder there, and a socket's
+    # path may not exceed 107 bytes.
+    with tempfile.TemporaryDirectory(prefix=f"sanyi-{request.param}-", dir="/tmp",
+                                     ignore_cleanup_errors=True) as scratch:
+        launch = LAUNCHERS[request.param](Path(scratch))
         folder = tmp_path_factory.mktemp(request.param) / "sweep"
         yield folder, _sweep(folder, launch)
 
@@ -158,5 +161,6 @@ def test_same_config_and_seed_give_the_outputs_of_the_joblib_launcher(launched: 
     for job in JOBS:
         for name in OUTPUTS:
             if name != SUMMARY:
-                assert (folder / job / name).read_bytes() == (joblib_sweep / job / name).read_bytes()
+                same = (folder / job / name).read_bytes() == (joblib_sweep / job / name).read_bytes()
+                assert same, f"job {job}: {name} differs from the joblib launcher's"
         assert _without_timing(folder / job / SUMMARY) == _without_timing(joblib_sweep / job / SUMMARY)
