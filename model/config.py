@@ -548,10 +548,12 @@ class PricingConfig:
     )
     outpatient_visit_price: ByTier = field(default_factory=lambda: ByTier(95.0, 190.0, 300.0))
     # Drugs per bed-day and per acute outpatient visit, in defined daily doses of the acute
-    # class (a proxy for the hospital drug basket; NHC: drugs were 25 % of inpatient and 38 %
-    # of outpatient charges in 2021).
+    # class (a proxy for the hospital drug basket). Hand-calibrated with the acute class's
+    # untendered price (untendered_substitutes.csv): drugs 28 % of inpatient and 41 % of
+    # outpatient charges in 2018, before the tenders, falling to 24-25 % and 38 % in 2021-2022
+    # (NHC statistical bulletins; targets.csv).
     inpatient_drug_days_per_bed_day: float = nonneg(12.5)
-    outpatient_drug_days_per_visit: float = nonneg(2.5)
+    outpatient_drug_days_per_visit: float = nonneg(1.5)
     # Price year of the schedule: prices are deflated/inflated from here to the start year.
     price_year: int = _checked(2021, "year")
     # Service-price adjustment: each year labour-service prices (bed-days, procedures, visits)
