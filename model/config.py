@@ -777,3 +777,25 @@ def register_configs() -> None:
     """Register the schema (once) so that YAML files are merged onto typed dataclasses."""
     cs = ConfigStore.instance()
     cs.store(name="sanyi_schema", node=SanyiConfig)
+    _register_policy_keys(cs)
+
+
+def _register_policy_keys(cs: ConfigStore) -> None:
+    """Every key of each packaged policy option, with its class's default, as
+    ``policy_keys/<family>/<option>``; each option's YAML file starts from it, so any key can
+    be overridden on the command line (``procurement.ceiling_share=0.5``) though the file
+    sets only a few."""
+    from importlib import resources
+
+    from omegaconf import OmegaConf
+
+    from sanyi.model.policies.plugin import policy_class
+
+    conf = resources.files("sanyi.conf")
+    for family in FAMILIES:
+        for option in conf.joinpath(family).iterdir():
+            if option.name.endswith(".yaml"):
+                target = OmegaConf.create(option.read_text(encoding="utf-8")).get("_target_")
+                cls = policy_class(family, target)
+                cs.store(group=f"policy_keys/{family}", name=option.name.removesuffix(".yaml"),
+                         node=_defaults(cls.Config))

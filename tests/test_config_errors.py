@@ -125,6 +125,21 @@ def test_unknown_key_message_points_to_the_key_that_exists() -> None:
     assert re.search(r"\bpopulation\.size\b", message)
 
 
+def test_any_key_of_the_chosen_policy_can_be_overridden_though_its_yaml_omits_it() -> None:
+    cfg = validate(compose_dict(["procurement=vbp", "procurement.ceiling_share=0.5",
+                                 "payment=drg", "payment.budget_growth=0.03"]))
+
+    assert cfg.procurement.ceiling_share == 0.5
+    assert cfg.payment.budget_growth == 0.03
+
+
+def test_a_key_of_another_option_is_rejected_naming_the_chosen_option_keys() -> None:
+    message = config_error(["procurement=none", "procurement.ceiling_share=0.5"])
+
+    assert "procurement.ceiling_share" in message
+    assert "payment_delay_months" in message
+
+
 # ---------------------------------------------------------------------------------------
 # the default config
 # ---------------------------------------------------------------------------------------
