@@ -268,8 +268,11 @@ def _molecule_hhi_weighted(units: np.ndarray, m: Any) -> float:
 
 
 # -- checking -----------------------------------------------------------------------------
-def _close(a: float, b: float) -> bool:
-    return abs(a - b) <= RELATIVE_TOLERANCE * max(abs(a), abs(b), 1.0)
+def _close(a: float, b: float, scale: float = 0.0) -> bool:
+    """Equal up to rounding. ``scale`` is the size of the terms a difference was computed
+    from: a reserve change near zero is the difference of billions, and carries their
+    rounding error, not its own."""
+    return abs(a - b) <= RELATIVE_TOLERANCE * max(abs(a), abs(b), scale, 1.0)
 
 
 def check(rec: MonthRecord, persons_alive: int) -> None:
@@ -290,7 +293,9 @@ def check(rec: MonthRecord, persons_alive: int) -> None:
     for k, fund in enumerate(rec.funds):
         change = fund.pooled_reserve + fund.account_balance - fund.opening_reserve - fund.opened
         flow = fund.flows.revenue - fund.flows.expenditure
-        if not _close(change, flow):
+        terms = (fund.pooled_reserve, fund.account_balance, fund.opening_reserve, fund.opened,
+                 fund.flows.revenue, fund.flows.expenditure)
+        if not _close(change, flow, scale=max(abs(t) for t in terms)):
             raise ConservationError(f"{where}: fund {k} reserve changed by {change:.2f} "
                                     f"but revenue - expenditure = {flow:.2f}")
     expected = (rec.opening_persons + rec.n_births + rec.n_immigrants

@@ -142,8 +142,9 @@ class CareUseConfig:
     admission_rate_per_condition: float = nonneg(0.06)
     # Rural residents are admitted more often at a given age and health (county hospitals and
     # township health centres admit readily; NHSS 2018 found higher rural than urban
-    # hospitalisation). Hand-calibrated to the NHSA resident inpatient rates 2021-2023.
-    rural_admission_factor: float = positive(1.4)
+    # hospitalisation). Fitted by sanyi-calibrate (conf/calibrate/defaults_fit.yaml; docs/calibration.md):
+    # with the use trend it carries the NHSA resident inpatient rates 2021-2023.
+    rural_admission_factor: float = positive(1.02)
     # Acute outpatient visits per person-year by the same age bands.
     outpatient_rate_by_age: list[float] = _checked(
         [5.0, 3.4, 4.4, 6.0, 7.0, 7.3], "nonneg_list"
@@ -157,9 +158,10 @@ class CareUseConfig:
     los_days: ByTier = field(default_factory=lambda: ByTier(7.0, 8.8, 10.8))
     # Prices of the facilities rural residents use, relative to urban ones, by tier: township
     # health centres and county hospitals charge far less than urban community and city
-    # hospitals; a tertiary hospital is in the city whoever comes. Hand-calibrated to the
-    # NHSA costs per admission by tier of employees (mostly urban) and residents (2021).
-    rural_price_factor: ByTier = field(default_factory=lambda: ByTier(0.3, 0.45, 1.0))
+    # hospitals; a tertiary hospital is in the city whoever comes. Costs per admission by
+    # tier of employees (mostly urban) and residents (NHSA 2021), fitted by sanyi-calibrate
+    # (conf/calibrate/defaults_fit.yaml; docs/calibration.md).
+    rural_price_factor: ByTier = field(default_factory=lambda: ByTier(0.207, 0.393, 1.0))
 
 
 @dataclass
@@ -243,21 +245,24 @@ class ScenarioConfig:
     # (recalled); later an assumption: as service-price reform loosens controls, prices of
     # labour-intensive care converge toward wage growth (Baumol), about 3 %/yr by 2035.
     service_price_growth_by_year: dict[str, float] = field(
-        default_factory=lambda: {"2018": 0.015, "2024": 0.015, "2035": 0.03})
+        default_factory=lambda: {"2018": 0.0234, "2024": 0.015, "2035": 0.03})
     # Nominal growth of drug and device list prices of a given product (before any tender).
     drug_price_growth_per_year: float = rate(0.0)
     # Excess cost growth: more and costlier services, drugs and devices per case of a given
-    # kind, by year (linear between years, flat after the last). 2018-2023 hand-calibrated
-    # with the use trend to NHSA spending per enrollee; later years an assumption easing
-    # toward the 1 %/yr long-run excess cost growth common in OECD projections.
+    # kind, by year (linear between years, flat after the last). The 2018 value is fitted by sanyi-
+    # calibrate (conf/calibrate/defaults_fit.yaml; docs/calibration.md)
+    # with the use trend and the price path to NHSA spending per enrollee 2018-2023; later
+    # years an assumption easing toward the 1 %/yr long-run excess cost growth common in
+    # OECD projections.
     excess_cost_growth_by_year: dict[str, float] = field(
-        default_factory=lambda: {"2018": 0.02, "2030": 0.015, "2050": 0.01})
+        default_factory=lambda: {"2018": 0.0555, "2030": 0.015, "2050": 0.01})
     # Use: yearly growth of admissions and acute visits per person at given age and health
-    # (supply, expectations), by year. 2018-2025 hand-calibrated to NHC/NHSA inpatient rates
-    # (the hospitalisation rate rose from 0.18 in 2018 to 0.21 in 2023, aging only part of
-    # it); later years an assumption: the growth fades as use saturates.
+    # (supply, expectations), by year. The 2018 value is fitted by sanyi-calibrate
+    # (conf/calibrate/defaults_fit.yaml; docs/calibration.md) to NHC/NHSA inpatient
+    # rates and spending (the hospitalisation rate rose from 0.18 in 2018 to 0.21 in 2023,
+    # aging only part of it); 2025 on an assumption: the growth fades as use saturates.
     utilisation_growth_by_year: dict[str, float] = field(
-        default_factory=lambda: {"2018": 0.018, "2025": 0.018, "2040": 0.005})
+        default_factory=lambda: {"2018": 0.0484, "2025": 0.018, "2040": 0.005})
     # Nominal growth of average wages by year (linear between years, flat after the last).
     # 2018-2023: NBS, average wage of urban non-private units (11.0, 9.8, 7.6, 9.7, 6.7, 5.8 %;
     # recalled from the statistical communiques); later years are a scenario assumption
@@ -283,9 +288,12 @@ class ScenarioConfig:
     emigration_rate: float = probability(0.003)
     # Multipliers on utilisation for historical shocks, by year (COVID-19: fewer admissions
     # 2020-2022). NHC bulletins: admissions 2018 254.5 million, 2022 246.9 million,
-    # 2023 301.9 million (health_system.csv); the 2020-2022 dip is hand-set.
+    # 2023 301.9 million (health_system.csv); the multipliers are fitted by sanyi-calibrate
+    # (conf/calibrate/defaults_fit.yaml; docs/calibration.md)
+    # (2023 then set to 1.025, between the fit and the hand value, to hold the 2023 resident
+    # inpatient rate).
     utilisation_shock_by_year: dict[str, float] = field(
-        default_factory=lambda: {"2020": 0.86, "2021": 0.90, "2022": 0.87, "2023": 1.04}
+        default_factory=lambda: {"2020": 0.922, "2021": 0.990, "2022": 0.862, "2023": 1.025}
     )
 
     def tfr_path(self) -> dict[int, float]:
@@ -540,11 +548,12 @@ class PricingConfig:
     name: str = "zero_markup"
     # Markup on drug purchase prices charged by public hospitals: 15 % until the 2017 reform.
     drug_markup_rate: float = between(0.0, 0.0, 1.0)
-    # Service price schedule at the start year, urban, yuan (hand-calibrated to NHSA costs per
-    # admission by tier and scheme in 2021, deflated by technology_cost_growth_per_year).
-    bed_day_price: ByTier = field(default_factory=lambda: ByTier(700.0, 450.0, 560.0))
+    # Service price schedule of the price year, urban, yuan: bed-days and procedures
+    # fitted by sanyi-calibrate (conf/calibrate/defaults_fit.yaml; docs/calibration.md) to
+    # NHSA costs per admission by tier and scheme in 2021; visits hand-calibrated.
+    bed_day_price: ByTier = field(default_factory=lambda: ByTier(738.0, 315.0, 718.0))
     procedure_price_per_admission: ByTier = field(
-        default_factory=lambda: ByTier(2600.0, 1700.0, 4200.0)
+        default_factory=lambda: ByTier(2000.0, 1300.0, 3060.0)
     )
     outpatient_visit_price: ByTier = field(default_factory=lambda: ByTier(95.0, 190.0, 300.0))
     # Drugs per bed-day and per acute outpatient visit, in defined daily doses of the acute
@@ -553,7 +562,7 @@ class PricingConfig:
     # outpatient charges in 2018, before the tenders, falling to 24-25 % and 38 % in 2021-2022
     # (NHC statistical bulletins; targets.csv).
     inpatient_drug_days_per_bed_day: float = nonneg(12.5)
-    outpatient_drug_days_per_visit: float = nonneg(1.5)
+    outpatient_drug_days_per_visit: float = nonneg(1.2)
     # Price year of the schedule: prices are deflated/inflated from here to the start year.
     price_year: int = _checked(2021, "year")
     # Service-price adjustment: each year labour-service prices (bed-days, procedures, visits)
@@ -613,23 +622,25 @@ class EmployeeFinancing:
     base_cap_ratio: float = positive(3.0)  # contribution base cap / average
     # Personal accounts. Workers: their own contribution plus, before the outpatient
     # mutual-aid reform (State Council General Office 2021 No. 14, implemented locally from
-    # 2022), a share of the employer's (local rules of 20-30 %; hand-calibrated). Retirees:
+    # 2022), a share of the employer's (local rules of 20-30 %; fitted, see below). Retirees:
     # before the reform a share of their own pension (local rules of about 4-5 %; an
     # assumption); from the reform a fixed credit of about 2 % of the average basic pension
     # of the reform year, then frozen (the 2021 reform text).
-    employer_share_to_accounts: float = probability(0.2)
+    employer_share_to_accounts: float = probability(0.176)
     account_reform_year: int = _checked(2022, "year")
     retiree_account_share_of_pension: float = probability(0.045)
     retiree_account_share_of_average_pension_after_reform: float = probability(0.02)
     # Monthly purchases at designated retail pharmacies paid from accounts, price-year yuan
-    # per member (growing with wages). Hand-calibrated: personal accounts held about 40 % of
-    # the employee fund's accumulated balance in 2021 (NHSA bulletin 2021: 11,754 of 29,409
-    # hundred-million yuan; recalled).
-    pharmacy_yuan_per_month_worker: float = nonneg(100.0)
-    pharmacy_yuan_per_month_retiree: float = nonneg(190.0)
+    # per member (growing with wages). With the employer share above and the opening
+    # balances below, fitted by sanyi-calibrate (conf/calibrate/defaults_fit.yaml;
+    # docs/calibration.md) to employee spending per enrollee and the account
+    # share of the employee reserve (NHSA bulletin 2021: personal accounts 11,754 of 29,409
+    # hundred-million yuan, about 40 %; recalled).
+    pharmacy_yuan_per_month_worker: float = nonneg(55.0)
+    pharmacy_yuan_per_month_retiree: float = nonneg(271.0)
     # Accounts open with this many years of their members' credits (balances built up
-    # before the start year; hand-calibrated with the pharmacy purchases to the 2021 share).
-    initial_account_years: float = nonneg(1.5)
+    # before the start year).
+    initial_account_years: float = nonneg(0.53)
 
 
 @dataclass

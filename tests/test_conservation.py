@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from sanyi.model import bookkeeping
 from sanyi.model.bookkeeping import ConservationError
 from sanyi.model.model import SanyiModel
 from tests.conftest import annual, config
@@ -55,6 +56,15 @@ def test_a_leak_of_money_stops_the_run_with_the_figures() -> None:
     fund.settle_month = leaky  # type: ignore[method-assign]
     with pytest.raises(ConservationError, match="reserve changed by"):
         model.step()
+
+
+def test_rounding_of_billions_in_a_fund_near_zero_is_not_a_leak() -> None:
+    """A depleted, topped-up fund's reserve change is a difference of billions of yuan and
+    carries their rounding error (a 2040 frozen-policy run at 10^5 persons stopped on it),
+    while a yuan from nowhere in a small fund is still a leak."""
+    monthly_flows = 3e9
+    assert bookkeeping._close(0.004, -0.003, scale=monthly_flows)
+    assert not bookkeeping._close(1.0, 0.0, scale=1e6)
 
 
 def test_a_lost_person_stops_the_run() -> None:
