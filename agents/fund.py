@@ -156,6 +156,8 @@ class Fund(mesa.Agent):
         m.account_paid = account_paid
         m.account_outflow = account_outflow
         self.pooled_reserve += m.revenue - m.account_credits - m.pooled_outflow
+        if cover.top_up > 0:  # topped up to exactly nothing left, not to a rounding residue
+            self.pooled_reserve = 0.0
         self.year.pooled_revenue += m.pooled_revenue
         self.year.pooled_expenditure += m.pooled_outflow
         return cover.paid_share
@@ -168,7 +170,9 @@ class Fund(mesa.Agent):
         m = self.month
         m.audit_recoveries += recovered
         m.retained_savings += retained
-        available = self.pooled_reserve_or_zero + m.revenue - m.account_credits - m.pooled_outflow
+        # The month's flows are already in the reserve (settle_month ran first): counting them
+        # again sized the year-end top-up wrongly by December's balance.
+        available = self.pooled_reserve_or_zero
         cover = self.depletion_rule.cover(0.0, amount, available)
         if cover.top_up > 0:
             self.depletion_year = self.depletion_year or self.model.year
@@ -176,6 +180,8 @@ class Fund(mesa.Agent):
         m.settlements += amount - retained
         m.pooled_paid += amount
         self.pooled_reserve = self.pooled_reserve_or_zero + cover.top_up - amount
+        if cover.top_up > 0:  # as in settle_month: nothing left, not a rounding residue
+            self.pooled_reserve = 0.0
         self.year.pooled_revenue += cover.top_up
         self.year.pooled_expenditure += amount
 

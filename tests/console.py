@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -12,9 +13,15 @@ TINY = ["population.size=2000", "population.start_year=2024", "population.end_ye
 
 
 def start(*args: str, cwd: Path) -> subprocess.Popen[str]:
-    """``sanyi-run ARGS`` started in ``cwd`` (so nothing is written into the repository)."""
+    """``sanyi-run ARGS`` started in ``cwd`` (so nothing is written into the repository),
+    with Ctrl-C handled as in a terminal: a parallel test worker ignores SIGINT, and a
+    child would inherit that."""
     return subprocess.Popen([*SANYI_RUN, *args], cwd=cwd, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True, preexec_fn=_default_ctrl_c)
+
+
+def _default_ctrl_c() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def sanyi_run(*args: str, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:

@@ -65,6 +65,7 @@ def cfg() -> SanyiConfig:
     cfg.benefits.employee_financing.initial_account_years = 0.0
     cfg.benefits.employee_financing.pharmacy_yuan_per_month_worker = 0.0
     cfg.benefits.employee_financing.pharmacy_yuan_per_month_retiree = 0.0
+    cfg.benefits.employee_financing.employer_share_to_accounts = 0.2  # a round local rule
     return cfg
 
 

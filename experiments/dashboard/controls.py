@@ -24,7 +24,9 @@ LEVER_GROUPS = ("payment", "procurement", "pricing", "benefits", "protection", "
 # Menus shown even with a single option, so that the lever is visible before its variants exist.
 ALWAYS_SHOWN = ("payment", "procurement", "pricing")
 MENU_ORDER = (*LEVER_GROUPS, "population", "scenario", "behaviour")
-NOT_MENUS = ("experiment", "hydra")
+# Folders of conf/ that are not menus: named experiments, Hydra's own, and the specs of
+# sanyi-calibrate and sanyi-sensitivity (files chosen by path, not config groups).
+NOT_MENUS = ("experiment", "hydra", "calibrate", "sensitivity")
 
 CHRONIC_TREND = "chronic_trend"
 AS_SCENARIO = "as in the scenario"
