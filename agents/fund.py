@@ -237,8 +237,7 @@ class EmployeeFund(Fund):
         rate = (fin.employer_rate + fin.employee_rate + maternity) * self.contribution_level
         self.month.contributions = float(base.sum(dtype=np.float64)) * rate
         to_account = fin.employee_rate + (
-            fin.employer_share_to_accounts * fin.employer_rate
-            if year < fin.account_reform_year else 0.0)
+            fin.employer_share_to_accounts * fin.employer_rate * (1 - fin.account_reform_share(year)))
         credit = base.astype(np.float64) * to_account
         pop.account[workers] += credit
         retirees = np.flatnonzero(pop.alive & (pop.scheme == RETIREE))
@@ -277,15 +276,18 @@ class EmployeeFund(Fund):
     def _retiree_credit(self, pop: PatientPopulation, retirees: np.ndarray,
                         year: int) -> np.ndarray:
         """Monthly credit per retiree: a share of the own pension before the 2021 reform; a
-        fixed share of the reform year's average pension from then on (frozen)."""
+        fixed share of the reform year's average pension where it is in force (frozen), the
+        two mixed by the share of the reform in force while it spreads."""
         fin = self.benefits_cfg.employee_financing
-        if year < fin.account_reform_year:
-            return pop.income[retirees].astype(np.float64) * fin.retiree_account_share_of_pension / 12
+        own = pop.income[retirees].astype(np.float64) * fin.retiree_account_share_of_pension / 12
+        reformed = fin.account_reform_share(year)
+        if reformed == 0.0:
+            return own
         if self.frozen_retiree_credit is None:
             average = float(pop.income[retirees].mean()) if retirees.size else 0.0
             share = fin.retiree_account_share_of_average_pension_after_reform
             self.frozen_retiree_credit = average * share / 12
-        return np.full(retirees.size, self.frozen_retiree_credit)
+        return (1 - reformed) * own + reformed * self.frozen_retiree_credit
 
     def _pharmacy(self, pop: PatientPopulation, members: np.ndarray, amount: float) -> None:
         """Purchases at designated pharmacies, paid from accounts while they last."""

@@ -34,12 +34,13 @@ KPIS = (
 
 
 @contextmanager
-def progress_bar(total: int, label: str) -> Iterator[Callable[[int], None]]:
-    """A progress bar over simulated months; yields a callback taking the months done."""
+def progress_bar(total: int, label: str, done: int = 0) -> Iterator[Callable[[int], None]]:
+    """A progress bar over simulated months (``done`` already, for a continued run); yields a
+    callback taking the months done."""
     columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                TextColumn("months"), TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True)) as progress:
-        task = progress.add_task(label, total=total)
+        task = progress.add_task(label, total=total, completed=done)
         yield lambda done: progress.update(task, completed=done)
 
 

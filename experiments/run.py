@@ -12,6 +12,7 @@ import logging
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -26,7 +27,7 @@ from sanyi import __version__
 from sanyi.experiments import folders, named, preflight, sweeper
 from sanyi.experiments.report import kpi_table, progress_bar
 from sanyi.experiments.resources import check_memory
-from sanyi.model import ledger, outputs
+from sanyi.model import checkpoint, ledger, outputs
 from sanyi.model.config import ConfigError, SanyiConfig, register_configs
 from sanyi.model.configure import CONF_DIR
 from sanyi.model.model import SanyiModel
@@ -60,8 +61,8 @@ def run(cfg: DictConfig | SanyiConfig, output_dir: str | Path,
     started = time.perf_counter()
     model: SanyiModel | None = None
     try:
-        model = SanyiModel(typed)
-        _simulate(model, typed, show_progress)
+        model = _start(typed, overrides or [])
+        _simulate(model, model.cfg, show_progress, out)
         annual = ledger.annual_table(model.ledger, model.months, model.scale)
         monthly = ledger.monthly_table(model.ledger, model.months, model.scale)
         summary = ledger.summarize(annual) | {
@@ -81,16 +82,35 @@ def run(cfg: DictConfig | SanyiConfig, output_dir: str | Path,
     return summary
 
 
-def _simulate(model: SanyiModel, cfg: SanyiConfig, show_progress: bool) -> None:
+def _start(cfg: SanyiConfig, overrides: list[str]) -> SanyiModel:
+    """A new model, or the one a checkpoint holds (``resume_from``)."""
+    if not cfg.resume_from:
+        return SanyiModel(cfg)
+    overridden = {o.split("=", 1)[0].lstrip("+~") for o in overrides if "=" in o}
+    model = checkpoint.load(Path(cfg.resume_from), cfg, overridden)
+    model.cfg.checkpoint, model.cfg.progress = cfg.checkpoint, cfg.progress
+    return model
+
+
+def _simulate(model: SanyiModel, cfg: SanyiConfig, show_progress: bool, out: Path) -> None:
     pop = cfg.population  # announced with the bar (a sweep's jobs stay quiet)
     log.log(logging.INFO if show_progress else logging.DEBUG,
             "simulating %s persons from %d-01 to %d-12 (%d months)", f"{pop.size:,}",
             pop.start_year, pop.end_year, model.n_months)
+    every = cfg.checkpoint.every_years
+
+    def after_month(done: int, advance: Callable[[int], None] | None = None) -> None:
+        if advance is not None:
+            advance(done)
+        years_done = model.year - pop.start_year
+        if every and model.running and model.month == 1 and years_done % every == 0:
+            checkpoint.save(model, out / "checkpoints" / f"{model.year - 1}.ckpt")
+
     if show_progress:
-        with progress_bar(model.n_months, label=_label(cfg)) as advance:
-            model.run(advance)
+        with progress_bar(model.n_months, label=_label(cfg), done=len(model.months)) as advance:
+            model.run(lambda done: after_month(done, advance))
     else:
-        model.run()
+        model.run(after_month)
 
 
 def _where(model: SanyiModel | None) -> str:

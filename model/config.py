@@ -628,6 +628,11 @@ class EmployeeFinancing:
     # of the reform year, then frozen (the 2021 reform text).
     employer_share_to_accounts: float = probability(0.176)
     account_reform_year: int = _checked(2022, "year")
+    # Years over which the reform spreads: provinces issued their rules from late 2021 and
+    # implemented them over 2022-2024 (No. 14 gave them three years), so the national
+    # average moves a third of the way each year (an assumption on the pace; 1 = at once).
+    # A year's share reformed applies to account credits and the outpatient pool alike.
+    account_reform_phase_in_years: int = _checked(3, "positive_int")
     retiree_account_share_of_pension: float = probability(0.045)
     retiree_account_share_of_average_pension_after_reform: float = probability(0.02)
     # Monthly purchases at designated retail pharmacies paid from accounts, price-year yuan
@@ -641,6 +646,12 @@ class EmployeeFinancing:
     # Accounts open with this many years of their members' credits (balances built up
     # before the start year).
     initial_account_years: float = nonneg(0.53)
+
+    def account_reform_share(self, year: int) -> float:
+        """Share of the outpatient mutual-aid reform in force in ``year`` (0 before, 1 once
+        every province has implemented it)."""
+        done = (year - self.account_reform_year + 1) / self.account_reform_phase_in_years
+        return min(max(done, 0.0), 1.0)
 
 
 @dataclass
@@ -729,6 +740,11 @@ class BenefitsConfig:
 
 
 @dataclass
+class CheckpointConfig:
+    every_years: int = _checked(0, "nonneg_int")  # 0: no checkpoints
+
+
+@dataclass
 class SanyiConfig:
     seed: int = _checked(0, "seed")
     population: PopulationConfig = field(default_factory=PopulationConfig)
@@ -746,6 +762,11 @@ class SanyiConfig:
     collect_monthly: bool = False
     # Sweeps: skip jobs of the same hydra.sweep.dir whose outputs are complete; rerun the rest.
     resume: bool = False
+    # Checkpoints (model/checkpoint.py): every_years > 0 saves the whole state after each
+    # N-th December to <output folder>/checkpoints/<year>.ckpt; resume_from continues a run
+    # from one (same sanyi version and config), with outputs identical to an uninterrupted run.
+    checkpoint: CheckpointConfig = field(default_factory=lambda: CheckpointConfig())
+    resume_from: str = ""
 
     def __post_init__(self) -> None:
         """Type each policy node by its ``_target_`` class (so ``SanyiConfig()`` works too)."""

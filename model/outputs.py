@@ -40,6 +40,10 @@ def write_table(frame: pd.DataFrame, path: Path) -> None:
     _atomic(path, lambda tmp: frame.to_parquet(tmp, index=False))
 
 
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    _atomic(path, lambda tmp: tmp.write_bytes(data))
+
+
 def write_json(data: dict[str, Any], path: Path) -> None:
     text = json.dumps(data, indent=2, sort_keys=True, default=_jsonable)
     _atomic(path, lambda tmp: tmp.write_text(text + "\n", encoding="utf-8"))

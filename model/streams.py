@@ -68,6 +68,8 @@ class Streams:
         }
 
     def __getattr__(self, name: str) -> Stream:
+        if name.startswith("_"):  # not a stream (pickle looks for __setstate__ before _streams exists)
+            raise AttributeError(name)
         try:
             return self._streams[name]
         except KeyError:

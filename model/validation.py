@@ -36,6 +36,7 @@ def _is_number(value: Any) -> bool:
 
 _WHOLE_NUMBERS = {
     "positive_int": "an integer >= 1",
+    "nonneg_int": "an integer >= 0",
     "seed": "an integer in [0, 2^63)",
     "year": f"a year in 1990..{LAST_END_YEAR}",
     "start_year": f"a year in {FIRST_START_YEAR}..{LAST_START_YEAR}",
@@ -61,6 +62,7 @@ def _check_value(key: str, value: Any, check: str, meta: dict[str, Any]) -> None
         "nonpositive": (-math.inf, 0.0, "a number <= 0"),
         "positive": (1e-300, math.inf, "a number > 0"),
         "positive_int": (1, math.inf, "an integer >= 1"),
+        "nonneg_int": (0, math.inf, "an integer >= 0"),
         "seed": (0, 2**63 - 1, "an integer in [0, 2^63)"),
         "year": (1990, LAST_END_YEAR, f"a year in 1990..{LAST_END_YEAR}"),
         "start_year": (FIRST_START_YEAR, LAST_START_YEAR,

@@ -29,7 +29,12 @@ from sanyi.agents.patients.population import (
 )
 from sanyi.model.config import SanyiConfig
 from sanyi.model.inputs import policy_input
-from sanyi.model.policies.benefits import cap_cumulative, group_by_person
+from sanyi.model.policies.benefits import (
+    GENERAL,
+    CurrentBenefits,
+    cap_cumulative,
+    group_by_person,
+)
 
 
 class Clock(mesa.Model):
@@ -66,6 +71,7 @@ def cfg() -> SanyiConfig:
     cfg.benefits.employee_financing.pharmacy_yuan_per_month_worker = 0.0
     cfg.benefits.employee_financing.pharmacy_yuan_per_month_retiree = 0.0
     cfg.benefits.employee_financing.employer_share_to_accounts = 0.2  # a round local rule
+    cfg.benefits.employee_financing.account_reform_phase_in_years = 1  # the reform at once
     return cfg
 
 
@@ -145,6 +151,20 @@ def test_worker_account_gets_only_the_employee_rate_from_the_reform_year(cfg: Sa
     fund.collect(pop, 2022)
 
     assert pop.account[0] == pytest.approx(80_000 / 12 * 0.02)  # 133.33 yuan
+
+
+@pytest.mark.parametrize(("year", "employer_part"), [(2021, 1.0), (2022, 2 / 3), (2023, 1 / 3),
+                                                     (2024, 0.0)])
+def test_the_reform_spreads_over_three_years_taking_the_employer_part_away_a_third_a_year(
+    cfg: SanyiConfig, year: int, employer_part: float,
+) -> None:
+    cfg.benefits.employee_financing.account_reform_phase_in_years = 3
+    pop = population((WORKER, 80_000))
+    fund = EmployeeFund(Clock(year), cfg)
+
+    fund.collect(pop, year)
+
+    assert pop.account[0] == pytest.approx(80_000 / 12 * (0.02 + employer_part * 0.2 * 0.065))
 
 
 def test_retiree_account_gets_a_share_of_the_own_pension_before_the_reform(cfg: SanyiConfig) -> None:
@@ -387,3 +407,16 @@ def test_cap_cumulative_pays_each_persons_claims_in_order_until_their_amount_is_
 
     # person 1: 100 paid in full, then 50 of 80 left; person 0: 30 of 50.
     assert paid.tolist() == [100.0, 30.0, 50.0]
+
+
+def test_the_general_outpatient_pool_widens_as_the_reform_spreads(cfg: SanyiConfig) -> None:
+    """Employees' yearly limit of the general pool moves from the pre-reform 1,500 yuan toward
+    3,500 a third of the way a year (amounts held at price-year yuan here)."""
+    cfg.benefits.employee_financing.account_reform_phase_in_years = 3
+    package = CurrentBenefits(cfg.benefits)  # amounts not indexed: the index is 1
+    limits = []
+    for year in (2021, 2022, 2023, 2024):
+        package.start_year(year)
+        limits.append(package.channel_limit[GENERAL, 0])
+
+    assert limits == pytest.approx([1500.0, 1500 + 2000 / 3, 1500 + 4000 / 3, 3500.0])

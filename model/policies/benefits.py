@@ -178,8 +178,7 @@ class CurrentBenefits:
         self.out_of_scope = _by_fund_tier(emp, res, "out_of_scope_share")
         self.out_of_scope[2] = 0.0
         self.retiree_bonus = _by_fund(emp, res, "retiree_ratio_bonus")
-        self.reform_year = cfg.employee_financing.account_reform_year
-        self.start_year(self.reform_year)
+        self.start_year(cfg.employee_financing.account_reform_year)
 
     def start_year(self, year: int) -> None:
         """The rules of ``year``: amounts in yuan indexed, the 2021 outpatient reform.
@@ -194,17 +193,20 @@ class CurrentBenefits:
         index = self.amount_index(year)
         self.deductible_table = _by_fund_tier(emp, res, "inpatient_deductible_yuan") * index
         self.ceiling = _by_fund(emp, res, "annual_ceiling_yuan") * index
-        reformed = year >= self.reform_year
-        general_ratio = "outpatient_ratio" if reformed else "outpatient_ratio_before_reform"
-        general_limit = ("outpatient_annual_limit_yuan" if reformed
-                         else "outpatient_annual_limit_before_reform_yuan")
-        self.outpatient_deductible = _by_fund(emp, res, "outpatient_deductible_yuan" if reformed
-                                              else "outpatient_deductible_before_reform_yuan") * index
-        self.channel_ratio = np.stack([_by_fund(emp, res, name) for name in (
-            general_ratio, "two_disease_ratio", "special_disease_ratio")])  # (channels, funds)
-        self.channel_limit = np.stack([_by_fund(emp, res, name) for name in (
-            general_limit, "two_disease_annual_limit_yuan", "special_disease_annual_limit_yuan")]
-        ) * index
+        reformed = self.cfg.employee_financing.account_reform_share(year)
+
+        def general(after: str, before: str) -> np.ndarray:  # as far as the reform went
+            return (1 - reformed) * _by_fund(emp, res, before) + reformed * _by_fund(emp, res, after)
+
+        self.outpatient_deductible = general("outpatient_deductible_yuan",
+                                             "outpatient_deductible_before_reform_yuan") * index
+        self.channel_ratio = np.stack([  # (channels, funds)
+            general("outpatient_ratio", "outpatient_ratio_before_reform"),
+            _by_fund(emp, res, "two_disease_ratio"), _by_fund(emp, res, "special_disease_ratio")])
+        self.channel_limit = np.stack([
+            general("outpatient_annual_limit_yuan", "outpatient_annual_limit_before_reform_yuan"),
+            _by_fund(emp, res, "two_disease_annual_limit_yuan"),
+            _by_fund(emp, res, "special_disease_annual_limit_yuan")]) * index
 
     def _level(self, fund: np.ndarray, level: np.ndarray) -> np.ndarray:
         """Benefit level of each episode's fund (1 = as legislated; the uninsured get 0)."""
