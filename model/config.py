@@ -170,6 +170,10 @@ class PopulationConfig:
     start_year: int = _checked(2025, "start_year")
     end_year: int = _checked(2050, "end_year")  # last simulated year, inclusive
     region_type: str = one_of("prefecture", "prefecture")
+    # The initial population by age and sex from a file of one's own (CSV or Parquet; columns
+    # age, sex, persons and optionally urban_share; model/user_tables.py) instead of the
+    # census projected to the start year. Empty: the census.
+    table: str = ""
     # Represented population: a prefecture-level city of national average size
     # (NBS: 1,412 million at end 2020 / 333 prefecture-level divisions).
     represented_persons: float = positive(4_240_000.0)

@@ -114,8 +114,12 @@ def _check_by_tier(key: str, value: ByTier) -> None:
 
 
 def _check_cross_field(cfg: SanyiConfig) -> None:
-    """Rules that involve more than one key."""
+    """Rules that involve more than one key, and the user's own input files."""
     pop = cfg.population
+    if pop.table:
+        from sanyi.model.user_tables import population_table
+
+        population_table(pop.table)
     if pop.end_year < pop.start_year:
         raise _fail("population.end_year", pop.end_year,
                     f"a year >= population.start_year ({pop.start_year})")

@@ -26,7 +26,8 @@ from sanyi.model.validation import validate
 # own tests) or that set the size and span of the run.
 NOT_FUZZED = ("seed", "population.start_year", "population.end_year", "population.size",
               "progress", "collect_monthly", "resume")
-SCALAR_CHECKS = ("probability", "nonneg", "positive", "between", "positive_int", "choice")
+SCALAR_CHECKS = ("probability", "nonneg", "positive", "between", "positive_int", "nonneg_int",
+                 "choice")
 
 
 def checked_keys(node: Any, prefix: str = "") -> list[tuple[str, str, dict[str, Any], Any]]:
@@ -56,6 +57,8 @@ def invalid_value(check: str, meta: dict[str, Any]) -> st.SearchStrategy[Any]:
         return st.floats(-1e9, 0.0)
     if check == "positive_int":
         return st.integers(-10_000, 0)
+    if check == "nonneg_int":
+        return st.integers(-10_000, -1)
     if check == "between":
         width = max(meta["hi"] - meta["lo"], 1.0)
         return st.one_of(st.floats(meta["lo"] - 10 * width, meta["lo"] - 1e-3 * width),
@@ -87,8 +90,8 @@ def valid_value(check: str, meta: dict[str, Any], default: Any) -> st.SearchStra
     if check in ("nonneg", "positive"):
         top = 3 * abs(float(default)) + 1.0
         return st.floats(1e-6 if check == "positive" else 0.0, top)
-    if check == "positive_int":
-        return st.integers(1, max(3 * int(default), 1))
+    if check in ("positive_int", "nonneg_int"):
+        return st.integers(1 if check == "positive_int" else 0, max(3 * int(default), 1))
     if check == "between":
         return st.floats(meta["lo"], meta["hi"])
     return st.sampled_from(meta["choices"])

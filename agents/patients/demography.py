@@ -19,7 +19,7 @@ from sanyi.agents.patients.population import (
     PatientPopulation,
     month_index,
 )
-from sanyi.model import inputs
+from sanyi.model import inputs, user_tables
 from sanyi.model.config import SanyiConfig
 from sanyi.model.policies.benefits import RetirementRule
 from sanyi.model.streams import Streams
@@ -52,8 +52,7 @@ class Demography:
         """Draw ``n`` persons with the start year's age-sex structure and their attributes."""
         cfg, rng = self.cfg, self.streams.init.rng
         year = cfg.population.start_year
-        table = inputs.initial_age_sex(year, cfg.scenario.tfr_path(),
-                                       cfg.scenario.mortality_improvement_per_year)
+        table, urban_share = self._initial_cells(year)
         cells = rng.choice(table.size, size=n, p=(table / table.sum()).ravel())
         idx = pop.allocate(n)
         age, female = np.divmod(cells, 2)
@@ -61,7 +60,8 @@ class Demography:
         pop.alive[idx] = True
         pop.female[idx] = female.astype(bool)
         pop.birth_month[idx] = now - age * 12 - rng.integers(0, 12, n)
-        pop.rural[idx] = rng.random(n) >= cfg.population.urban_share
+        urban = cfg.population.urban_share if urban_share is None else urban_share.ravel()[cells]
+        pop.rural[idx] = rng.random(n) >= urban
         pop.cadre[idx] = pop.female[idx] & (rng.random(n) < cfg.population.female_cadre_share)
         pop.home[idx] = rng.integers(0, self.n_primary, n)
         pop.retirement_age_months[idx] = self.retirement.age_months(
@@ -69,6 +69,15 @@ class Demography:
         self._initial_schemes(pop, idx, now, rng)
         self._sample_incomes(pop, idx, year, rng)
         disease.initial_conditions(pop, idx, now, rng)
+
+    def _initial_cells(self, year: int) -> tuple[np.ndarray, np.ndarray | None]:
+        """Persons by age and sex at the start (and urban shares by cell, if the user's table
+        gives them): the census projected to the year, or ``population.table``."""
+        cfg = self.cfg
+        if cfg.population.table:
+            return user_tables.population_table(cfg.population.table)
+        return inputs.initial_age_sex(year, cfg.scenario.tfr_path(),
+                                      cfg.scenario.mortality_improvement_per_year), None
 
     def _initial_schemes(self, pop: PatientPopulation, idx: np.ndarray, now: int,
                          rng: np.random.Generator) -> None:

@@ -1,0 +1,109 @@
+"""Tables a user supplies instead of the built-in inputs, checked column by column.
+
+A user's file is read once, at start, and every problem is reported in one line naming the
+config key, the file, the row and the column: a missing column, a value of the wrong type or
+an impossible value (an age of 200, a negative count, a share above 1). Rows are counted from 1
+for the first data row (the line after a CSV's header).
+
+Today: the initial population by age and sex (``population.table``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sanyi.model.config import ConfigError
+from sanyi.model.inputs import MAX_AGE, N_AGES
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    allowed: str  # what the message says is allowed
+    parse: Callable[[pd.Series], pd.Series]  # values, NaN where a value does not parse
+    ok: Callable[[pd.Series], pd.Series]  # which parsed values are allowed
+
+
+def _numbers(values: pd.Series) -> pd.Series:
+    return pd.to_numeric(values, errors="coerce").astype(float)
+
+
+def _sexes(values: pd.Series) -> pd.Series:
+    return values.astype(str).str.strip().str.lower().map({"female": 1.0, "male": 0.0})
+
+
+POPULATION_COLUMNS = (
+    Column("age", f"a whole number of years in 0..{MAX_AGE}", _numbers,
+           lambda v: (v >= 0) & (v <= MAX_AGE) & (v == np.floor(v))),
+    Column("sex", "female or male", _sexes, lambda v: v.notna()),
+    Column("persons", "a number >= 0", _numbers, lambda v: v >= 0),
+)
+POPULATION_OPTIONAL = (
+    Column("urban_share", "a share in [0, 1]", _numbers, lambda v: (v >= 0) & (v <= 1)),
+)
+
+
+def _fail(key: str, path: Path, problem: str) -> ConfigError:
+    return ConfigError(f"invalid config: {key}={path}: {problem}")
+
+
+def read_table(key: str, path: Path) -> pd.DataFrame:
+    """A CSV or Parquet file as text-faithful columns, or a one-line error."""
+    if not path.is_file():
+        raise _fail(key, path, "no such file")
+    try:
+        if path.suffix.lower() == ".parquet":
+            return pd.read_parquet(path)
+        return pd.read_csv(path, dtype=str, skipinitialspace=True)
+    except Exception as err:  # a file pandas cannot read: say so, in one line
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise _fail(key, path, f"cannot read it as {'Parquet' if path.suffix == '.parquet' else 'CSV'} "
+                               f"({first})") from None
+
+
+def checked(key: str, path: Path, table: pd.DataFrame, required: tuple[Column, ...],
+            optional: tuple[Column, ...] = ()) -> pd.DataFrame:
+    """The table's known columns parsed, each value checked; the first problem raises."""
+    missing = [c.name for c in required if c.name not in table.columns]
+    if missing:
+        names = ", ".join(c.name for c in required)
+        raise _fail(key, path, f"missing column {missing[0]!r}; required columns: {names}")
+    if table.empty:
+        raise _fail(key, path, "no rows")
+    out = {}
+    for column in (*required, *(c for c in optional if c.name in table.columns)):
+        raw = table[column.name]
+        parsed = column.parse(raw)
+        bad = np.flatnonzero(~(parsed.notna() & column.ok(parsed.fillna(0))).to_numpy())
+        if bad.size:
+            row = int(bad[0])
+            raise _fail(key, path, f"row {row + 1}, column {column.name}: {raw.iloc[row]!r} is not "
+                                   f"allowed; allowed: {column.allowed}")
+        out[column.name] = parsed.to_numpy()
+    return pd.DataFrame(out)
+
+
+@cache
+def population_table(path: str) -> tuple[np.ndarray, np.ndarray | None]:
+    """Persons by single year of age and sex (ages x [male, female]) from the user's file, and
+    the urban share of each cell when the file gives one (else None)."""
+    key = "population.table"
+    table = checked(key, Path(path), read_table(key, Path(path)), POPULATION_COLUMNS,
+                    POPULATION_OPTIONAL)
+    if table.persons.sum() <= 0:
+        raise _fail(key, Path(path), "column persons: the persons add up to 0; allowed: a "
+                                     "table with somebody in it")
+    age, female = table.age.astype(int).to_numpy(), table.sex.astype(int).to_numpy()
+    persons = np.zeros((N_AGES, 2))
+    np.add.at(persons, (age, female), table.persons.to_numpy())
+    if "urban_share" not in table:
+        return persons, None
+    urban = np.zeros((N_AGES, 2))
+    np.add.at(urban, (age, female), (table.persons * table.urban_share).to_numpy())
+    return persons, np.divide(urban, persons, out=np.zeros_like(urban), where=persons > 0)

@@ -1,0 +1,78 @@
+"""A population table of one's own (``population.table``): read from CSV or Parquet, checked
+column by column, with one line naming the file, the row and the column of a problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sanyi.agents.patients.population import month_index
+from sanyi.model.config import ConfigError
+from sanyi.model.configure import compose_dict
+from sanyi.model.model import SanyiModel
+from sanyi.model.validation import validate
+from tests.test_extreme_scenarios import everyone, non_finite_columns, run_scenario
+
+OLD = pd.DataFrame([(age, sex, 100.0) for age in range(80, 105) for sex in ("female", "male")],
+                   columns=["age", "sex", "persons"])
+
+
+def config_error(path: Path) -> str:
+    with pytest.raises(ConfigError) as caught:
+        validate(compose_dict([f"population.table={path}"]))
+    return str(caught.value)
+
+
+@pytest.mark.parametrize(("text", "where", "allowed"), [
+    ("age,sex,persons\n30,female,10\n200,male,5\n", "row 2, column age: '200'",
+     "a whole number of years in 0..104"),
+    ("age,sex,persons\n30,female,-3\n", "row 1, column persons: '-3'", "a number >= 0"),
+    ("age,sex,persons\n30,female,ten\n", "row 1, column persons: 'ten'", "a number >= 0"),
+    ("age,sex,persons\n30,woman,10\n", "row 1, column sex: 'woman'", "female or male"),
+    ("age,sex,persons,urban_share\n30,male,10,1.5\n", "row 1, column urban_share: '1.5'",
+     "a share in [0, 1]"),
+], ids=["age-200", "negative-persons", "persons-not-a-number", "unknown-sex", "share-above-1"])
+def test_an_impossible_value_names_file_row_and_column(
+        tmp_path: Path, text: str, where: str, allowed: str) -> None:
+    path = tmp_path / "people.csv"
+    path.write_text(text)
+
+    message = config_error(path)
+
+    assert "\n" not in message
+    assert f"population.table={path}: {where} is not allowed; allowed: {allowed}" in message
+
+
+def test_a_missing_column_is_named_with_the_columns_required(tmp_path: Path) -> None:
+    path = tmp_path / "people.csv"
+    path.write_text("age,persons\n30,10\n")
+
+    assert "missing column 'sex'; required columns: age, sex, persons" in config_error(path)
+
+
+def test_a_missing_file_is_named(tmp_path: Path) -> None:
+    assert "no such file" in config_error(tmp_path / "nowhere.csv")
+
+
+def test_a_parquet_table_sets_the_initial_ages(tmp_path: Path) -> None:
+    path = tmp_path / "old.parquet"
+    OLD.to_parquet(path)
+
+    model = SanyiModel(validate(compose_dict([f"population.table={path}", "population.size=800",
+                                               "population.start_year=2025"])))
+
+    pop = model.population
+    assert pop.age_years(month_index(2025))[pop.alive].min() >= 80
+
+
+def test_everyone_over_80_runs_to_the_end_with_finite_output(tmp_path: Path) -> None:
+    path = tmp_path / "old.csv"
+    OLD.to_csv(path, index=False)
+
+    tables = run_scenario([f"population.table={path}"], tmp_path / "run")
+
+    assert non_finite_columns(tmp_path / "run") == []
+    assert everyone(tables).share_age_65plus.iloc[0] > 0.95
+    assert everyone(tables).deaths.iloc[0] > everyone(tables).births.iloc[0]
