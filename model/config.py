@@ -734,6 +734,9 @@ class BenefitsConfig:
     # enrollee / (minimum subsidy + contribution) = 964/900 (2021), 1,030/960 (2022),
     # 1,098/1,020 (2023); interest, modelled apart, is about 1 point of it.
     resident_financing_uplift: float = between(1.065, 1.0, 2.0)
+    # Government subsidy per resident enrollee relative to the notices' (a lever for
+    # questions such as "what if subsidies stopped growing or were cut"; 0: no subsidy).
+    resident_subsidy_factor: float = between(1.0, 0.0, 10.0)
     adjustment: AdjustmentConfig = field(default_factory=AdjustmentConfig)
     # Yearly interest earned on reserves (bank deposits of social-insurance funds).
     reserve_interest_rate: float = between(0.015, 0.0, 0.2)

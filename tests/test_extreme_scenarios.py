@@ -78,6 +78,9 @@ CASES = {
     "no births": (NO_BIRTHS,
                   lambda t: everyone(t).births.sum() == 0
                   and everyone(t).persons.is_monotonic_decreasing),
+    "zero subsidy": (["benefits.resident_subsidy_factor=0"],
+                     lambda t: (scheme_rows(t, "resident").pooled_own_revenue_yuan
+                                < 0.5 * scheme_rows(t, "resident").expenditure_yuan).all()),
     "100 % reimbursement": (FULL_REIMBURSEMENT,
                             lambda t: (scheme_rows(t, "employee").oop_share < 0.3).all()),
     "a fund depleted in the first year, topped up": (

@@ -66,7 +66,7 @@ class ResidentFinancing:
         """Effective (individual contribution, subsidy) per enrollee-year of ``year``."""
         individual, subsidy = self.minimum(year)
         uplift = self.cfg.resident_financing_uplift
-        return individual * uplift, subsidy * uplift
+        return individual * uplift, subsidy * uplift * self.cfg.resident_subsidy_factor
 
 
 def uninsured_share(start_share: float, elasticity: float, burden: float,
