@@ -9,6 +9,7 @@ on stderr, never a traceback.
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 import time
 import traceback
@@ -180,6 +181,10 @@ def _fail(message: str, code: int) -> NoReturn:
     sys.exit(code)
 
 
+def _terminated(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     """Console script: answer --version, check a single run's config and folder, hand over to Hydra."""
     argv = sys.argv[1:]
@@ -187,6 +192,7 @@ def main() -> None:
         print(f"sanyi {__version__}")
         return
     register_configs()
+    signal.signal(signal.SIGTERM, _terminated)  # a scheduler's stop ends a run like Ctrl-C
     Plugins.instance().register(SanyiSweeper)  # editable installs hide it from Hydra's scan
     try:
         named.check_argv(argv)  # a named experiment whose levers are not built yet says so

@@ -101,6 +101,11 @@ class HospitalsConfig:
     # 1.7, hospitals 5.2 split ~45 % tertiary); other years scale every tier by the national
     # total below, and beyond its last year by ``scenario.bed_growth_per_year``.
     beds_reference_year: int = _checked(2021, "year")
+    # The region's hospitals from a file of one's own (CSV or Parquet; a row per hospital:
+    # tier, beds in beds_reference_year for the represented population, quality, optionally
+    # fixed_cost_per_bed_month_yuan; model/user_tables.py) instead of the tiers below;
+    # distances stay the tiers'. Empty: the tiers below.
+    table: str = ""
     # NHC statistical bulletins 2018-2023 (health_system.csv: 6.03, 6.30, 6.46, 6.70, 6.92,
     # 7.23 beds per 1,000 persons; 2018 derived from the 2019 bulletin's increase).
     beds_per_1000_by_year: dict[str, float] = field(

@@ -12,6 +12,7 @@ from typing import Any
 import mesa
 import networkx as nx
 import numpy as np
+import pandas as pd
 from mesa.agent import AgentSet
 from omegaconf import DictConfig
 
@@ -23,7 +24,7 @@ from sanyi.agents.patients.cascade import CareCascade
 from sanyi.agents.patients.demography import Demography, wage_index
 from sanyi.agents.patients.disease import ChronicDisease, update_hrql
 from sanyi.agents.patients.population import PatientPopulation, month_index
-from sanyi.model import bookkeeping, configure, inputs, networks, reporters
+from sanyi.model import bookkeeping, configure, inputs, networks, reporters, user_tables
 from sanyi.model.batches import (
     ADMISSION,
     N_SEVERITIES,
@@ -105,25 +106,50 @@ class SanyiModel(mesa.Model):
     def _build_hospitals(self) -> None:
         cfg = self.cfg
         tiers_cfg = cfg.population.hospitals
+        by_tier = (tiers_cfg.primary, tiers_cfg.secondary, tiers_cfg.tertiary)
         rule = BestResponse(cfg.behaviour.hospital, cfg.payment, self)
-        hospitals, tiers = [], []
-        for tier, tc in enumerate((tiers_cfg.primary, tiers_cfg.secondary, tiers_cfg.tertiary)):
-            for _ in range(tc.count):
-                hospitals.append(Hospital(self, len(hospitals), tier, 0.0, tc.quality,
-                                          tc.fixed_cost_per_bed_month_yuan, rule,
-                                          cfg.behaviour.hospital))
-                tiers.append(tier)
+        table = self._hospital_rows()
+        hospitals = [
+            Hospital(self, i, int(row.tier), 0.0, float(row.quality),
+                     float(row.fixed_cost), rule, cfg.behaviour.hospital)
+            for i, row in enumerate(table.itertuples())]
+        tiers = table.tier.astype(int).tolist()
+        self.reference_beds = table[["beds", "sharing"]].to_numpy(dtype=float)
         self.hospital_list = hospitals
         self.hospital_tier = np.array(tiers)
         self.hospitals = AgentSet(hospitals, random=self.random)
         self.alliances = networks.medical_alliances(tiers)
         self.alliance_table = networks.referral_table(self.alliances)
-        by_tier = (tiers_cfg.primary, tiers_cfg.secondary, tiers_cfg.tertiary)
+        quality = [np.average(table.quality[table.tier == t],
+                              weights=(table.beds / table.sharing)[table.tier == t])
+                   for t in range(3)] if tiers_cfg.table else [tc.quality for tc in by_tier]
         self.tier_setting = TierSetting(
-            quality=np.array([tc.quality for tc in by_tier]),
+            quality=np.array(quality),
             distance_km=np.array([[tc.distance_km_urban for tc in by_tier],
                                   [tc.distance_km_rural for tc in by_tier]]),
             gatekeeping=np.zeros(len(self.alliance_table)))
+
+    def _hospital_rows(self) -> pd.DataFrame:
+        """A row per hospital (tier, reference beds per 1,000 persons shared by ``sharing``
+        hospitals, quality, fixed cost):
+        from the tiers' counts, or from the user's ``population.hospitals.table``."""
+        h = self.cfg.population.hospitals
+        by_tier = (h.primary, h.secondary, h.tertiary)
+        if not h.table:
+            return pd.DataFrame(
+                [(t, tc.beds_per_1000, tc.count, tc.quality, tc.fixed_cost_per_bed_month_yuan)
+                 for t, tc in enumerate(by_tier) for _ in range(tc.count)],
+                columns=["tier", "beds", "sharing", "quality", "fixed_cost"])
+        table = user_tables.hospital_table(h.table)
+        default_cost = np.array([tc.fixed_cost_per_bed_month_yuan for tc in by_tier])
+        return pd.DataFrame({
+            "tier": table.tier,
+            "beds": table.beds / (self.cfg.population.represented_persons / 1000),
+            "sharing": 1,  # hospitals a row's beds are shared among
+            "quality": table.quality,
+            "fixed_cost": table.fixed_cost_per_bed_month_yuan.fillna(
+                pd.Series(default_cost[table.tier])),
+        })
 
     def _build_payment(self) -> None:
         """The payment method, with what it may know of hospitals, alliances and members."""
@@ -206,9 +232,9 @@ class SanyiModel(mesa.Model):
             1 + self.cfg.scenario.bed_growth_per_year) ** max(self.year - last, 0)
         scale = total / inputs.interpolate_by_year(path, h.beds_reference_year)
         persons = self.cfg.population.size / 1000
-        for hospital in self.hospital_list:
-            tier = (h.primary, h.secondary, h.tertiary)[hospital.tier]
-            hospital.set_beds(tier.beds_per_1000 * scale * persons / tier.count)
+        for hospital, (beds_per_1000, sharing) in zip(self.hospital_list, self.reference_beds,
+                                                      strict=True):
+            hospital.set_beds(beds_per_1000 * scale * persons / sharing)
 
     def _premium_burden(self, year: int) -> float:
         """The resident contribution relative to incomes (the wage index) in ``year``."""

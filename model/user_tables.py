@@ -5,7 +5,8 @@ config key, the file, the row and the column: a missing column, a value of the w
 an impossible value (an age of 200, a negative count, a share above 1). Rows are counted from 1
 for the first data row (the line after a CSV's header).
 
-Today: the initial population by age and sex (``population.table``).
+Today: the initial population by age and sex (``population.table``) and the hospitals of
+the region (``population.hospitals.table``).
 """
 
 from __future__ import annotations
@@ -107,3 +108,38 @@ def population_table(path: str) -> tuple[np.ndarray, np.ndarray | None]:
     urban = np.zeros((N_AGES, 2))
     np.add.at(urban, (age, female), (table.persons * table.urban_share).to_numpy())
     return persons, np.divide(urban, persons, out=np.zeros_like(urban), where=persons > 0)
+
+
+TIERS = ("primary", "secondary", "tertiary")
+
+
+def _tiers(values: pd.Series) -> pd.Series:
+    return values.astype(str).str.strip().str.lower().map({t: float(i) for i, t in enumerate(TIERS)})
+
+
+HOSPITAL_COLUMNS = (
+    Column("tier", "primary, secondary or tertiary", _tiers, lambda v: v.notna()),
+    Column("beds", "a number of beds > 0", _numbers, lambda v: v > 0),
+    Column("quality", "a score in [0, 1]", _numbers, lambda v: (v >= 0) & (v <= 1)),
+)
+HOSPITAL_OPTIONAL = (
+    Column("fixed_cost_per_bed_month_yuan", "a number >= 0", _numbers, lambda v: v >= 0),
+)
+
+
+@cache
+def hospital_table(path: str) -> pd.DataFrame:
+    """One row per hospital: tier (0, 1, 2), beds for the represented population in the beds'
+    reference year, quality, and the fixed cost per bed-month where the file gives it (NaN:
+    the tier's)."""
+    key = "population.hospitals.table"
+    table = checked(key, Path(path), read_table(key, Path(path)), HOSPITAL_COLUMNS,
+                    HOSPITAL_OPTIONAL)
+    for tier, name in enumerate(TIERS):
+        if not (table.tier == tier).any():
+            raise _fail(key, Path(path), f"column tier: no {name} hospital; allowed: a table "
+                                         "with at least one hospital of each tier")
+    if "fixed_cost_per_bed_month_yuan" not in table:
+        table["fixed_cost_per_bed_month_yuan"] = np.nan
+    table["tier"] = table.tier.astype(int)
+    return table.sort_values("tier", kind="stable").reset_index(drop=True)

@@ -120,6 +120,10 @@ def _check_cross_field(cfg: SanyiConfig) -> None:
         from sanyi.model.user_tables import population_table
 
         population_table(pop.table)
+    if pop.hospitals.table:
+        from sanyi.model.user_tables import hospital_table
+
+        hospital_table(pop.hospitals.table)
     if pop.end_year < pop.start_year:
         raise _fail("population.end_year", pop.end_year,
                     f"a year >= population.start_year ({pop.start_year})")

@@ -66,15 +66,17 @@ def test_without_proc_meminfo_available_memory_comes_from_sysconf(tmp_path: Path
     assert available_bytes(tmp_path / "missing") > 0
 
 
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
 def test_ctrl_c_during_a_run_says_where_it_stopped_and_leaves_no_partial_outputs(
-        tmp_path: Path) -> None:
+        tmp_path: Path, stop: signal.Signals) -> None:
+    """Ctrl-C, or a scheduler's SIGTERM, ends the run the same way."""
     folder = tmp_path / "run"
     proc = start("population.size=50000", "population.start_year=2024",
                  "population.end_year=2050", f"hydra.run.dir={folder}", cwd=tmp_path)
     for line in proc.stdout:  # the run logs one line when it starts stepping
         if "simulating" in line:
             break
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(stop)
     _, stderr = proc.communicate(timeout=60)
 
     assert proc.returncode == 130

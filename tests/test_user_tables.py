@@ -76,3 +76,49 @@ def test_everyone_over_80_runs_to_the_end_with_finite_output(tmp_path: Path) -> 
     assert non_finite_columns(tmp_path / "run") == []
     assert everyone(tables).share_age_65plus.iloc[0] > 0.95
     assert everyone(tables).deaths.iloc[0] > everyone(tables).births.iloc[0]
+
+
+# ---------------------------------------------------------------------------------------
+# hospitals of one's own (population.hospitals.table)
+# ---------------------------------------------------------------------------------------
+
+HOSPITALS = "tier,beds,quality\nprimary,7000,0.3\nprimary,200,0.4\nsecondary,11000,0.6\n" \
+            "tertiary,10000,0.9\n"
+
+
+def hospitals_error(tmp_path: Path, text: str) -> str:
+    path = tmp_path / "hospitals.csv"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as caught:
+        validate(compose_dict([f"population.hospitals.table={path}"]))
+    return str(caught.value)
+
+
+def test_a_hospital_list_sets_the_hospitals_their_beds_and_tiers(tmp_path: Path) -> None:
+    path = tmp_path / "hospitals.csv"
+    path.write_text(HOSPITALS)
+
+    model = SanyiModel(validate(compose_dict([f"population.hospitals.table={path}",
+                                               "population.size=4240",
+                                               "population.start_year=2021"])))
+
+    assert model.hospital_tier.tolist() == [0, 0, 1, 2]
+    # 4,240 simulated persons stand for 4.24 million: a thousandth of each hospital's beds
+    beds = [h.beds for h in model.hospital_list]
+    assert beds == pytest.approx([7.0, 0.2, 11.0, 10.0])
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("tier,beds,quality\nprimary,100,0.3\nsecondary,-5,0.6\ntertiary,9,0.9\n",
+     "row 2, column beds: '-5' is not allowed; allowed: a number of beds > 0"),
+    ("tier,beds,quality\nprimary,100,0.3\nsecondary,5,1.2\ntertiary,9,0.9\n",
+     "row 2, column quality: '1.2' is not allowed; allowed: a score in [0, 1]"),
+    ("tier,beds,quality\nclinic,100,0.3\nsecondary,5,0.6\ntertiary,9,0.9\n",
+     "row 1, column tier: 'clinic' is not allowed; allowed: primary, secondary or tertiary"),
+    ("tier,beds,quality\nprimary,100,0.3\nsecondary,5,0.6\n",
+     "column tier: no tertiary hospital"),
+    ("tier,quality\nprimary,0.3\n", "missing column 'beds'"),
+], ids=["negative-beds", "quality-above-1", "unknown-tier", "a-tier-missing", "no-beds-column"])
+def test_a_bad_hospital_list_is_refused_naming_row_and_column(
+        tmp_path: Path, text: str, message: str) -> None:
+    assert message in hospitals_error(tmp_path, text)
