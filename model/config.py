@@ -752,6 +752,14 @@ class BenefitsConfig:
 
 
 @dataclass
+class MarketConfig:
+    # A medicines catalogue of one's own (CSV or Parquet with the columns of
+    # model/data/vbp_catalogue.csv that the model reads; model/user_tables.py) instead of the
+    # built-in one. Empty: the built-in catalogue.
+    catalogue: str = ""
+
+
+@dataclass
 class CheckpointConfig:
     every_years: int = _checked(0, "nonneg_int")  # 0: no checkpoints
 
@@ -778,6 +786,7 @@ class SanyiConfig:
     # N-th December to <output folder>/checkpoints/<year>.ckpt; resume_from continues a run
     # from one (same sanyi version and config), with outputs identical to an uninterrupted run.
     checkpoint: CheckpointConfig = field(default_factory=lambda: CheckpointConfig())
+    market: MarketConfig = field(default_factory=lambda: MarketConfig())
     resume_from: str = ""
 
     def __post_init__(self) -> None:

@@ -126,9 +126,10 @@ class Market:
         return self.contract_end >= year
 
     @classmethod
-    def load(cls) -> Market:
-        """The catalogue, the untendered substitutes and the entrant rows, as one market."""
-        rows = _rows("vbp_catalogue.csv")
+    def load(cls, catalogue: list[dict[str, str]] | None = None) -> Market:
+        """The catalogue (the built-in one, or a user's checked rows), the untendered
+        substitutes and the entrant rows, as one market."""
+        rows = catalogue if catalogue is not None else _rows("vbp_catalogue.csv")
         substitutes = {r["drug_class"]: r for r in _rows("untendered_substitutes.csv")}
         classes = tuple(dict.fromkeys(r["drug_class"] for r in rows))
         molecules = tuple(dict.fromkeys(r["molecule"] for r in rows))
@@ -221,3 +222,11 @@ def _molecule_weights(rows: list[dict[str, str]], molecules: tuple[str, ...],
         weights[m] = tendered * demand[m] / sum(same)
     rounds = {r["molecule"]: r["vbp_round"] for r in rows}
     return weights, rounds
+
+
+def catalogue_vocabulary() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The drug classes the model prescribes from and the national rounds it knows: what a
+    user's catalogue may name."""
+    classes = tuple(r["drug_class"] for r in _rows("untendered_substitutes.csv"))
+    rounds = tuple(r["round"] for r in _rows("vbp_rounds.csv"))
+    return classes, rounds

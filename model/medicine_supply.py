@@ -38,7 +38,7 @@ class MedicineSupply:
     def __init__(self, model: SanyiModel) -> None:
         cfg = model.cfg
         self.model = model
-        self.market = Market.load()
+        self.market = Market.load(_user_catalogue(cfg.market.catalogue))
         self.procurement = plugin.build(cfg.procurement)
         behaviour = cfg.behaviour.supplier
         self.behaviour = behaviour
@@ -274,3 +274,13 @@ class MedicineSupply:
 
     def suppliers_in_market(self) -> int:
         return sum(s.in_market for s in self.supplier_list if not s.fringe)
+
+
+def _user_catalogue(path: str) -> list[dict[str, str]] | None:
+    """The rows of ``market.catalogue`` (checked at start), or None for the built-in one."""
+    if not path:
+        return None
+    from sanyi.model.market import catalogue_vocabulary
+    from sanyi.model.user_tables import catalogue_rows
+
+    return catalogue_rows(path, *catalogue_vocabulary())

@@ -5,8 +5,8 @@ config key, the file, the row and the column: a missing column, a value of the w
 an impossible value (an age of 200, a negative count, a share above 1). Rows are counted from 1
 for the first data row (the line after a CSV's header).
 
-Today: the initial population by age and sex (``population.table``) and the hospitals of
-the region (``population.hospitals.table``).
+Today: the initial population by age and sex (``population.table``), the hospitals of the
+region (``population.hospitals.table``) and the medicines catalogue (``market.catalogue``).
 """
 
 from __future__ import annotations
@@ -143,3 +143,65 @@ def hospital_table(path: str) -> pd.DataFrame:
         table["fixed_cost_per_bed_month_yuan"] = np.nan
     table["tier"] = table.tier.astype(int)
     return table.sort_values("tier", kind="stable").reset_index(drop=True)
+
+
+def _text(values: pd.Series) -> pd.Series:
+    text = values.astype(str).str.strip()
+    return text.where(values.notna() & (text != "") & (text.str.lower() != "nan"))
+
+
+def _present(values: pd.Series) -> pd.Series:
+    return pd.Series(np.where(_text(values).notna(), 1.0, np.nan), index=values.index)
+
+
+def _flags(values: pd.Series) -> pd.Series:
+    return pd.to_numeric(values, errors="coerce").where(lambda v: v.isin([0, 1]))
+
+
+def _one_of(allowed: tuple[str, ...]) -> Callable[[pd.Series], pd.Series]:
+    def parse(values: pd.Series) -> pd.Series:
+        text = values.astype(str).str.strip()
+        return pd.Series(np.where(text.isin(allowed), 1.0, np.nan), index=values.index)
+    return parse
+
+
+def catalogue_columns(classes: tuple[str, ...], rounds: tuple[str, ...]) -> tuple[Column, ...]:
+    """The columns of ``model/data/vbp_catalogue.csv`` the model reads, with their checks."""
+    def text(name: str, what: str) -> Column:
+        return Column(name, what, _present, lambda v: v.notna())
+
+    return (
+        text("molecule", "a molecule's name"),
+        Column("drug_class", "one of " + ", ".join(classes), _one_of(classes), lambda v: v.notna()),
+        text("unit", "ddd, device or another unit's name"),
+        text("maker", "a maker's name"),
+        Column("originator", "0 or 1", _flags, lambda v: v.notna()),
+        Column("consistency_evaluated", "0 or 1", _flags, lambda v: v.notna()),
+        Column("list_price_yuan", "a price > 0", _numbers, lambda v: v > 0),
+        Column("unit_cost_yuan", "a cost >= 0", _numbers, lambda v: v >= 0),
+        Column("capacity_units_per_1000_persons_month", "a number >= 0", _numbers,
+               lambda v: v >= 0),
+        Column("demand_units_per_1000_persons_month", "a number > 0", _numbers, lambda v: v > 0),
+        Column("vbp_round", "one of " + ", ".join(rounds), _one_of(rounds), lambda v: v.notna()),
+    )
+
+
+@cache
+def catalogue_rows(path: str, classes: tuple[str, ...], rounds: tuple[str, ...]
+                   ) -> list[dict[str, str]]:
+    """The user's catalogue as rows of text, like the built-in one, after every check; each
+    drug class the model prescribes from keeps at least one molecule."""
+    key = "market.catalogue"
+    raw = read_table(key, Path(path)).astype(str)
+    checked(key, Path(path), raw, catalogue_columns(classes, rounds))
+    present = set(raw.drug_class.str.strip())
+    for name in classes:
+        if name not in present:
+            raise _fail(key, Path(path), f"column drug_class: no molecule of class {name!r}; "
+                                         "allowed: a catalogue with every class the model "
+                                         f"prescribes from ({', '.join(classes)})")
+    rows = [{k: str(v).strip() for k, v in row.items()} for row in raw.to_dict("records")]
+    for row in rows:  # flags as the built-in file writes them, whatever the file's types
+        for flag in ("originator", "consistency_evaluated"):
+            row[flag] = "1" if float(row[flag]) == 1 else "0"
+    return rows

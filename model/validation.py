@@ -124,6 +124,11 @@ def _check_cross_field(cfg: SanyiConfig) -> None:
         from sanyi.model.user_tables import hospital_table
 
         hospital_table(pop.hospitals.table)
+    if cfg.market.catalogue:
+        from sanyi.model.market import catalogue_vocabulary
+        from sanyi.model.user_tables import catalogue_rows
+
+        catalogue_rows(cfg.market.catalogue, *catalogue_vocabulary())
     if pop.end_year < pop.start_year:
         raise _fail("population.end_year", pop.end_year,
                     f"a year >= population.start_year ({pop.start_year})")

@@ -3,6 +3,7 @@ column by column, with one line naming the file, the row and the column of a pro
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -122,3 +123,69 @@ def test_a_hospital_list_sets_the_hospitals_their_beds_and_tiers(tmp_path: Path)
 def test_a_bad_hospital_list_is_refused_naming_row_and_column(
         tmp_path: Path, text: str, message: str) -> None:
     assert message in hospitals_error(tmp_path, text)
+
+
+# ---------------------------------------------------------------------------------------
+# a medicines catalogue of one's own (market.catalogue)
+# ---------------------------------------------------------------------------------------
+
+BUILT_IN = Path(__file__).resolve().parents[1] / "model" / "data" / "vbp_catalogue.csv"
+SHORT_VBP = ["population.size=1000", "population.start_year=2019", "population.end_year=2019",
+             "progress=false"]
+
+
+def catalogue(tmp_path: Path, change: Callable[[pd.DataFrame], pd.DataFrame]) -> Path:
+    path = tmp_path / "catalogue.csv"
+    change(pd.read_csv(BUILT_IN, dtype=str)).to_csv(path, index=False)
+    return path
+
+
+def test_the_built_in_catalogue_given_as_a_file_gives_the_same_tenders(tmp_path: Path) -> None:
+    path = catalogue(tmp_path, lambda d: d)
+
+    run_scenario([*SHORT_VBP], tmp_path / "built_in")
+    run_scenario([*SHORT_VBP, f"market.catalogue={path}"], tmp_path / "own")
+
+    for name in ("tenders.parquet", "suppliers.parquet", "annual.parquet"):
+        assert (tmp_path / "own" / name).read_bytes() == (tmp_path / "built_in" / name).read_bytes()
+
+
+def test_a_catalogue_with_a_maker_fewer_runs_with_one_bidder_fewer(tmp_path: Path) -> None:
+    maker = "Yangtze River Pharmaceutical Group Shanghai Haini"  # a qualified bidder
+    path = catalogue(tmp_path, lambda d: d[d.maker != maker])
+
+    def first_round(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+        return tables["tenders.parquet"].query("molecule == 'amlodipine' and not renewal")
+
+    built_in = first_round(run_scenario(SHORT_VBP, tmp_path / "built_in"))
+    own = first_round(run_scenario([*SHORT_VBP, f"market.catalogue={path}"], tmp_path / "own"))
+
+    assert maker in set(built_in.name) and maker not in set(own.name)
+    assert len(own) == len(built_in) - 1
+
+
+def _set(row: int, column: str, value: str) -> Callable[[pd.DataFrame], pd.DataFrame]:
+    def change(d: pd.DataFrame) -> pd.DataFrame:
+        d.loc[row, column] = value
+        return d
+    return change
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (_set(3, "list_price_yuan", "-1"), "row 4, column list_price_yuan: '-1' is not allowed"),
+    (_set(0, "drug_class", "vitamin"), "row 1, column drug_class: 'vitamin' is not allowed"),
+    (_set(2, "vbp_round", "round 99"), "row 3, column vbp_round: 'round 99' is not allowed"),
+    (_set(1, "originator", "2"), "row 2, column originator: '2' is not allowed; allowed: 0 or 1"),
+    (lambda d: d[d.drug_class != "statin"], "no molecule of class 'statin'"),
+    (lambda d: d.drop(columns="unit_cost_yuan"), "missing column 'unit_cost_yuan'"),
+], ids=["negative-price", "unknown-class", "unknown-round", "flag-2", "a-class-missing",
+        "no-cost-column"])
+def test_a_bad_catalogue_is_refused_naming_row_and_column(
+        tmp_path: Path, change: Callable[[pd.DataFrame], pd.DataFrame], message: str) -> None:
+    path = catalogue(tmp_path, change)
+
+    with pytest.raises(ConfigError) as caught:
+        validate(compose_dict([f"market.catalogue={path}"]))
+
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
