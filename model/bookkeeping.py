@@ -275,6 +275,55 @@ def _close(a: float, b: float, scale: float = 0.0) -> bool:
     return abs(a - b) <= RELATIVE_TOLERANCE * max(abs(a), abs(b), scale, 1.0)
 
 
+FUND_NAMES = ("employee", "resident")
+
+
+class InvariantError(ConservationError):
+    """A quantity outside what it can be (negative money that cannot be, a share above 1)."""
+
+
+def guard(rec: MonthRecord, market: Any = None, pop: PatientPopulation | None = None) -> None:
+    """Cheap invariants of the month, named by month, agent and quantity: stocks of money that
+    cannot be negative, bed use, market shares and prices in range. With ``pop``
+    (``debug=true``) also per person and per claim: accounts, and each claim's shares."""
+    where = rec.label
+    for name, fund in zip(FUND_NAMES, rec.funds, strict=False):
+        scale = max(abs(fund.flows.revenue), abs(fund.flows.expenditure), 1.0)
+        _at_least(where, f"{name} fund", "pooled reserve", fund.pooled_reserve, -1e-9 * scale)
+        _at_least(where, f"{name} fund", "account balances", fund.account_balance,
+                  -1e-9 * max(abs(fund.account_balance), scale))
+        _at_least(where, f"{name} fund", "benefit level", fund.benefit_level, 0.0)
+    _at_least(where, "hospitals", "fewest bed-days used",
+              float(rec.hospital_bed_days.min(initial=0.0)), 0.0)  # above beds is crowding
+    if market is not None:
+        _within(where, "market", "agreed share", market.agreed_share, 0.0, 1.0)
+        _at_least(where, "market", "lowest price", float(np.min(market.price)), 0.0)
+    if pop is not None:
+        _at_least(where, "persons", "lowest personal-account balance",
+                  float(pop.account[pop.alive].min(initial=0.0)), -1e-6)
+        if rec.claims is not None and len(rec.claims):
+            c = rec.claims
+            for name in ("fund_pay", "account_pay", "oop"):
+                _at_least(where, "claims", f"lowest {name}", float(getattr(c, name).min()),
+                          -1e-6 * max(float(c.total_charge.max()), 1.0))
+
+
+def _at_least(where: str, agent: str, quantity: str, value: float, floor: float) -> None:
+    if not value >= floor:  # also catches NaN
+        shown = f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.6g}"
+        raise InvariantError(f"{where}: {agent}: {quantity} is {shown}; it must be >= "
+                             f"{max(floor, 0.0):g}")
+
+
+def _within(where: str, agent: str, quantity: str, values: np.ndarray, lo: float,
+            hi: float) -> None:
+    bad = ~((values >= lo) & (values <= hi))
+    if bad.any():
+        k = int(np.argmax(bad))
+        raise InvariantError(f"{where}: {agent}: {quantity} of item {k} is {values[k]:g}; "
+                             f"it must be in [{lo:g}, {hi:g}]")
+
+
 def check(rec: MonthRecord, persons_alive: int) -> None:
     """Money and people add up this month, or the run stops with the figures."""
     claims, where = rec.claims, rec.label

@@ -788,6 +788,9 @@ class SanyiConfig:
     checkpoint: CheckpointConfig = field(default_factory=lambda: CheckpointConfig())
     market: MarketConfig = field(default_factory=lambda: MarketConfig())
     resume_from: str = ""
+    # Heavier invariant checks every month: per person (accounts) and per claim (who paid
+    # what), on top of the cheap ones that always run (model/bookkeeping.py ``guard``).
+    debug: bool = False
 
     def __post_init__(self) -> None:
         """Type each policy node by its ``_target_`` class (so ``SanyiConfig()`` works too)."""

@@ -419,6 +419,7 @@ class SanyiModel(mesa.Model):
                      for f, opening in zip(self.funds, self._opening_reserves, strict=True)]
         bookkeeping.book(self.ledger, rec, self.population, self.now, self.month == 12)
         bookkeeping.check(rec, self.population.n_alive)
+        bookkeeping.guard(rec, self.market, self.population if self.cfg.debug else None)
         self.medicines.done = None  # the month's prescription lines are booked: free them
 
     def supply_network(self) -> nx.Graph:

@@ -108,3 +108,39 @@ def test_a_pharmacy_dispensing_beyond_deliveries_stops_the_run() -> None:
             model.step()
     finally:
         pharmacy.dispense = original
+
+
+# ---------------------------------------------------------------------------------------
+# guards: quantities that cannot be what they are (model/bookkeeping.py ``guard``)
+# ---------------------------------------------------------------------------------------
+
+
+def test_a_negative_pooled_reserve_stops_the_run_naming_month_fund_and_quantity(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    model = SanyiModel(config(size=1000))
+    monkeypatch.setattr(bookkeeping, "check", lambda *args: None)  # let the books go wrong
+    fund = model.resident_fund
+    original = fund.settle_month
+
+    def overdrawn(*args: float) -> float:
+        share = original(*args)
+        fund.pooled_reserve = -5e6
+        return share
+
+    fund.settle_month = overdrawn  # type: ignore[method-assign]
+    with pytest.raises(bookkeeping.InvariantError,
+                       match=r"2024-01: resident fund: pooled reserve is -5,000,000; it must be >= 0"):
+        model.step()
+
+
+def test_a_negative_personal_account_is_found_only_with_debug() -> None:
+    for debug in (False, True):
+        model = SanyiModel(config(f"debug={str(debug).lower()}", size=1000))
+        pop = model.population
+        resident = int(np.flatnonzero(pop.alive & (pop.fund_of() == 1))[0])
+        pop.account[resident] = -50.0  # a resident holds no account: nothing touches it
+        if debug:
+            with pytest.raises(bookkeeping.InvariantError, match="personal-account balance"):
+                model.step()
+        else:
+            model.step()  # the cheap guards look at funds' totals, not at each person
