@@ -27,19 +27,30 @@ RUNS = {
 }
 
 
-@pytest.fixture(scope="module")
-def runs() -> dict[str, list[pd.DataFrame]]:
-    """Annual 'all' rows of each method at each seed (small population, 2024-2028)."""
+def _run_all(methods: dict[str, tuple[str, ...]], size: int) -> dict[str, list[pd.DataFrame]]:
     out: dict[str, list[pd.DataFrame]] = {}
-    for name, overrides in RUNS.items():
+    for name, overrides in methods.items():
         out[name] = []
         for seed in SEEDS:
             model = run_model(config(*overrides, f"payment.start_year={SWITCH}", f"seed={seed}",
-                                     size=6_000, start=2024, end=LAST))
+                                     size=size, start=2024, end=LAST))
             table = annual_table(model.ledger, model.months, model.scale)
             out[name].append(table[table.scheme == "all"].set_index("year"))
             out[name][-1].attrs["hospitals"] = hospitals_table(model.hospital_rows)
     return out
+
+
+@pytest.fixture(scope="module")
+def runs() -> dict[str, list[pd.DataFrame]]:
+    """Annual 'all' rows of each method at each seed (small population, 2024-2028)."""
+    return _run_all(RUNS, size=6_000)
+
+
+@pytest.fixture(scope="module")
+def readmission_runs() -> dict[str, list[pd.DataFrame]]:
+    """FFS and DRG with more persons: readmissions are rare, so the effect of about one point
+    varies by 0.7 points from seed to seed at 6,000 persons."""
+    return _run_all({k: RUNS[k] for k in ("ffs", "drg")}, size=24_000)
 
 
 def _paired(runs: dict, method: str, base: str, metric: str, year: int,
@@ -77,8 +88,9 @@ def test_audits_slow_the_drift_of_coding(runs: dict) -> None:
     assert gaps.mean() < -3 * gaps.std(ddof=1) / np.sqrt(gaps.size), gaps
 
 
-def test_drg_raises_readmissions_by_0_to_2_points(runs: dict) -> None:
+def test_drg_raises_readmissions_by_0_to_2_points(readmission_runs: dict) -> None:
     """Pooled over the three DRG years: readmissions are rare, one small year is noisy."""
+    runs = readmission_runs
     def pooled(table: pd.DataFrame) -> float:
         years = table.loc[SWITCH:LAST]
         return float(years.readmissions.sum() / years.admissions.sum())
