@@ -8,13 +8,15 @@ again with the typo fixed and ``resume=true``, only that job runs.
 from __future__ import annotations
 
 import json
+import signal
+import time
 from pathlib import Path
 
 import pytest
 
 from sanyi.experiments.folders import OUTPUTS
 from sanyi.experiments.sweeper import Job, ResumableSweeper, SweepRefused
-from tests.console import TINY, messages, sanyi_run
+from tests.console import TINY, messages, sanyi_run, start
 
 
 @pytest.fixture(scope="module")
@@ -126,3 +128,24 @@ def test_jobs_are_launched_in_runs_of_consecutive_numbers_cut_at_the_batch_size(
     batches = [[job.num for job in batch] for batch in sweeper._batches(jobs)]
 
     assert batches == [[1, 2], [3], [5], [8, 9]]
+
+
+def test_a_sweep_stopped_by_sigterm_says_so_and_leaves_no_partial_outputs(tmp_path: Path) -> None:
+    """A scheduler's SIGTERM to a sweep: exit 130, the counts and how to finish, no job's
+    outputs half written (``resume=true`` then runs the jobs, as tested above)."""
+    sweep = tmp_path / "sweep"
+    proc = start("-m", "seed=range(4)", "population.size=60000", "population.end_year=2045",
+                 f"hydra.sweep.dir={sweep}", "progress=false", cwd=tmp_path)
+    for line in proc.stderr:  # the sweep announces its jobs, then launches them
+        if "sweep of 4 jobs" in line:
+            break
+    time.sleep(3)
+    proc.send_signal(signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=120)
+
+    assert proc.returncode == 130
+    assert any("sweep interrupted" in m and "resume=true" in m for m in messages(stderr))
+    for job in sweep.iterdir():
+        if job.is_dir() and job.name.isdigit():
+            written = {p.name for p in job.iterdir()} & set(OUTPUTS)
+            assert written in (set(), set(OUTPUTS)), written  # all of a job's outputs or none
