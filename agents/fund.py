@@ -155,9 +155,9 @@ class Fund(mesa.Agent):
         m.pooled_paid = item_due * cover.paid_share + settlement_due
         m.account_paid = account_paid
         m.account_outflow = account_outflow
-        self.pooled_reserve += m.revenue - m.account_credits - m.pooled_outflow
-        if cover.top_up > 0:  # topped up to exactly nothing left, not to a rounding residue
-            self.pooled_reserve = 0.0
+        # A top-up leaves exactly nothing, not a rounding residue of the flows.
+        self.pooled_reserve = 0.0 if cover.top_up > 0 else (
+            self.pooled_reserve + (m.revenue - m.account_credits - m.pooled_outflow))
         self.year.pooled_revenue += m.pooled_revenue
         self.year.pooled_expenditure += m.pooled_outflow
         return cover.paid_share
@@ -179,9 +179,7 @@ class Fund(mesa.Agent):
         m.top_up += cover.top_up
         m.settlements += amount - retained
         m.pooled_paid += amount
-        self.pooled_reserve = self.pooled_reserve_or_zero + cover.top_up - amount
-        if cover.top_up > 0:  # as in settle_month: nothing left, not a rounding residue
-            self.pooled_reserve = 0.0
+        self.pooled_reserve = 0.0 if cover.top_up > 0 else self.pooled_reserve_or_zero - amount
         self.year.pooled_revenue += cover.top_up
         self.year.pooled_expenditure += amount
 

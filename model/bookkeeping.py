@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from sanyi.agents.fund import FundMonth
+from sanyi.agents.fund import FUND_NAMES, FundMonth
 from sanyi.agents.patients.care import DemandTally
 from sanyi.agents.patients.population import FUND_OF_SCHEME, RETIREE, WORKER, PatientPopulation
 from sanyi.model.batches import ACUTE_VISIT, ADMISSION, CHRONIC_VISIT, PRIMARY, TIER_NAMES, Claims
@@ -273,9 +273,6 @@ def _close(a: float, b: float, scale: float = 0.0) -> bool:
     from: a reserve change near zero is the difference of billions, and carries their
     rounding error, not its own."""
     return abs(a - b) <= RELATIVE_TOLERANCE * max(abs(a), abs(b), scale, 1.0)
-
-
-FUND_NAMES = ("employee", "resident")
 
 
 class InvariantError(ConservationError):

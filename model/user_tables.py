@@ -11,14 +11,17 @@ region (``population.hospitals.table``) and the medicines catalogue (``market.ca
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, wraps
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from sanyi.model.batches import TIER_NAMES
 from sanyi.model.config import ConfigError
 from sanyi.model.inputs import MAX_AGE, N_AGES
 
@@ -48,6 +51,24 @@ POPULATION_COLUMNS = (
 POPULATION_OPTIONAL = (
     Column("urban_share", "a share in [0, 1]", _numbers, lambda v: (v >= 0) & (v <= 1)),
 )
+
+
+def cached_while_unchanged(load: Callable[..., Any]) -> Callable[..., Any]:
+    """Cache ``load(path, ...)`` until the file at ``path`` changes (its modification time and
+    size): validation and the model read a file once, and a notebook that edits it between
+    runs gets the new table, not a stale one."""
+    cached = cache(lambda path, stamp, *args: load(path, *args))
+
+    @wraps(load)
+    def read(path: str, *args: Any) -> Any:
+        try:
+            stat = os.stat(path)
+            stamp: tuple[int, int] | None = (stat.st_mtime_ns, stat.st_size)
+        except OSError:
+            stamp = None  # the load names the missing file
+        return cached(path, stamp, *args)
+
+    return read
 
 
 def _fail(key: str, path: Path, problem: str) -> ConfigError:
@@ -90,7 +111,7 @@ def checked(key: str, path: Path, table: pd.DataFrame, required: tuple[Column, .
     return pd.DataFrame(out)
 
 
-@cache
+@cached_while_unchanged
 def population_table(path: str) -> tuple[np.ndarray, np.ndarray | None]:
     """Persons by single year of age and sex (ages x [male, female]) from the user's file, and
     the urban share of each cell when the file gives one (else None)."""
@@ -110,11 +131,8 @@ def population_table(path: str) -> tuple[np.ndarray, np.ndarray | None]:
     return persons, np.divide(urban, persons, out=np.zeros_like(urban), where=persons > 0)
 
 
-TIERS = ("primary", "secondary", "tertiary")
-
-
 def _tiers(values: pd.Series) -> pd.Series:
-    return values.astype(str).str.strip().str.lower().map({t: float(i) for i, t in enumerate(TIERS)})
+    return values.astype(str).str.strip().str.lower().map({t: float(i) for i, t in enumerate(TIER_NAMES)})
 
 
 HOSPITAL_COLUMNS = (
@@ -127,7 +145,7 @@ HOSPITAL_OPTIONAL = (
 )
 
 
-@cache
+@cached_while_unchanged
 def hospital_table(path: str) -> pd.DataFrame:
     """One row per hospital: tier (0, 1, 2), beds for the represented population in the beds'
     reference year, quality, and the fixed cost per bed-month where the file gives it (NaN:
@@ -135,7 +153,7 @@ def hospital_table(path: str) -> pd.DataFrame:
     key = "population.hospitals.table"
     table = checked(key, Path(path), read_table(key, Path(path)), HOSPITAL_COLUMNS,
                     HOSPITAL_OPTIONAL)
-    for tier, name in enumerate(TIERS):
+    for tier, name in enumerate(TIER_NAMES):
         if not (table.tier == tier).any():
             raise _fail(key, Path(path), f"column tier: no {name} hospital; allowed: a table "
                                          "with at least one hospital of each tier")
@@ -186,7 +204,7 @@ def catalogue_columns(classes: tuple[str, ...], rounds: tuple[str, ...]) -> tupl
     )
 
 
-@cache
+@cached_while_unchanged
 def catalogue_rows(path: str, classes: tuple[str, ...], rounds: tuple[str, ...]
                    ) -> list[dict[str, str]]:
     """The user's catalogue as rows of text, like the built-in one, after every check; each

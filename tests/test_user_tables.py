@@ -46,6 +46,16 @@ def test_an_impossible_value_names_file_row_and_column(
     assert f"population.table={path}: {where} is not allowed; allowed: {allowed}" in message
 
 
+def test_a_table_edited_between_runs_is_read_again(tmp_path: Path) -> None:
+    path = tmp_path / "people.csv"
+    path.write_text("age,sex,persons\n30,female,10\n")
+    validate(compose_dict([f"population.table={path}"]))  # read and kept
+
+    path.write_text("age,sex,persons\n30,female,10\n200,male,5\n")
+
+    assert "row 2, column age: '200'" in config_error(path)
+
+
 def test_a_missing_column_is_named_with_the_columns_required(tmp_path: Path) -> None:
     path = tmp_path / "people.csv"
     path.write_text("age,persons\n30,10\n")
