@@ -10,6 +10,7 @@ patients and lowering the benefit level for the next year.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import mesa
@@ -48,6 +49,7 @@ class FundMonth:
     account_outflow: float = 0.0  # balances of members who died or moved away
     account_pharmacy: float = 0.0  # accounts' purchases at designated retail pharmacies
     cash_benefits: float = 0.0  # paid by the pooled fund outside claims (maternity allowance)
+    critical_illness_premium: float = 0.0  # paid to the critical-illness insurer (residents)
     shifted_to_patients: float = 0.0  # benefit cut when the reserve ran out
     account_credits: float = 0.0  # internal: pooled revenue routed to personal accounts
 
@@ -57,12 +59,12 @@ class FundMonth:
 
     @property
     def expenditure(self) -> float:
-        return (self.pooled_paid + self.cash_benefits + self.account_paid + self.account_outflow
+        return (self.pooled_outflow + self.account_paid + self.account_outflow
                 + self.account_pharmacy)
 
     @property
     def pooled_outflow(self) -> float:
-        return self.pooled_paid + self.cash_benefits
+        return self.pooled_paid + self.cash_benefits + self.critical_illness_premium
 
     @property
     def pooled_revenue(self) -> float:
@@ -137,10 +139,11 @@ class Fund(mesa.Agent):
 
         ``item_due`` is the fund's item-based share of its members' bills, ``settlement_due``
         what the payment method pays hospitals beyond it (negative: recovered); cash benefits
-        due this month (``month.cash_benefits``) are paid alongside, like settlements.
+        due this month (``month.cash_benefits``, ``month.critical_illness_premium``) are paid
+        alongside, like settlements.
         """
         m = self.month
-        fixed_due = settlement_due + m.cash_benefits
+        fixed_due = settlement_due + m.cash_benefits + m.critical_illness_premium
         if self.pooled_reserve is None:  # opening balance: months of the first month's claims
             self.pooled_reserve = self.initial_months * (item_due + fixed_due)
             self.opened_this_month += self.pooled_reserve
@@ -305,9 +308,14 @@ class ResidentFund(Fund):
     def members(self, pop: PatientPopulation) -> np.ndarray:
         return pop.alive & ((pop.scheme == RESIDENT_ADULT) | (pop.scheme == RESIDENT_CHILD))
 
-    def __init__(self, model: mesa.Model, cfg: SanyiConfig) -> None:
+    def __init__(self, model: mesa.Model, cfg: SanyiConfig,
+                 critical_illness_premium: Callable[[float], float] = lambda financing: 0.0
+                 ) -> None:
         super().__init__(model, cfg)
         self.financing = ResidentFinancing(cfg.benefits)
+        # yuan per enrollee-year paid to the critical-illness insurer, from the financing
+        # per enrollee (``protection``; none under basic insurance alone)
+        self.critical_illness_premium = critical_illness_premium
 
     def collect(self, pop: PatientPopulation, year: int, births: float = 0.0) -> None:
         super().collect(pop, year)
@@ -316,6 +324,8 @@ class ResidentFund(Fund):
         individual, subsidy = self.financing.revenue_per_enrollee(year)
         self.month.contributions = n * individual / 12 * self.contribution_level
         self.month.subsidy = n * subsidy / 12
+        premium = self.critical_illness_premium(individual + subsidy)
+        self.month.critical_illness_premium = n * premium / 12
 
     def close_year(self, year: int, pooled_reserve: float) -> None:
         """Record the year's pooled spending per enrollee for the financing notices."""

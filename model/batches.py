@@ -88,10 +88,11 @@ class Episodes:
 class Claims:
     """What hospitals billed for a batch of episodes, who paid it and what the hospital earned.
 
-    Yuan at simulated scale. ``fund_pay + account_pay + oop`` equals the charges (the benefit
-    rules split each bill); ``revenue`` is what the payment method pays the hospital, and
-    ``settlement = revenue - charges`` is paid (or clawed back) by the pooled fund on top of its
-    item-based share, so the hospital always receives ``revenue``.
+    Yuan at simulated scale. ``fund_pay + account_pay + protection_paid + oop`` equals the
+    charges (the benefit rules and the protection layers split each bill); ``revenue`` is
+    what the payment method pays the hospital, and ``settlement = revenue - charges`` is
+    paid (or clawed back) by the pooled fund on top of its item-based share, so the hospital
+    always receives ``revenue``.
     """
 
     episodes: Episodes
@@ -113,6 +114,11 @@ class Claims:
     oop: np.ndarray | None = None  # patient out of pocket
     revenue: np.ndarray | None = None  # hospital revenue as the payment method prices it
     drug_saving: np.ndarray | None = None  # tender winners' products below pre-tender prices
+    # Layers beyond basic insurance (``protection``), paid out of what patients owed; None
+    # where no layer exists.
+    critical_illness_pay: np.ndarray | None = None
+    assistance_pay: np.ndarray | None = None
+    commercial_pay: np.ndarray | None = None
 
     BILLED = ("los_days", "coded_severity", "procedure", "service_charge", "drug_charge",
               "consumable_charge", "drug_cost", "shifted_charge", "self_pay_charge", "readmit")
@@ -125,6 +131,13 @@ class Claims:
     def outside_case(self) -> np.ndarray:
         """Charges of an admission billed item by item outside the case payment."""
         return self.shifted_charge + self.self_pay_charge
+
+    @property
+    def protection_paid(self) -> np.ndarray | float:
+        """Paid by the layers beyond basic insurance (0 where there are none)."""
+        layers = [x for x in (self.critical_illness_pay, self.assistance_pay,
+                              self.commercial_pay) if x is not None]
+        return sum(layers[1:], layers[0]) if layers else 0.0
 
     @property
     def settlement(self) -> np.ndarray:

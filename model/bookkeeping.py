@@ -18,9 +18,11 @@ from sanyi.agents.patients.care import DemandTally
 from sanyi.agents.patients.population import FUND_OF_SCHEME, RETIREE, WORKER, PatientPopulation
 from sanyi.model.batches import ACUTE_VISIT, ADMISSION, CHRONIC_VISIT, PRIMARY, TIER_NAMES, Claims
 from sanyi.model.ledger import Ledger
+from sanyi.model.policies.protection import COMMERCIAL, ProtectionMonth
 
 RELATIVE_TOLERANCE = 1e-9
 CATASTROPHIC_SHARE_OF_INCOME = 0.10  # SDG 3.8.2: out-of-pocket spending above 10 % of income
+CATASTROPHIC_SHARE_OF_INCOME_HIGH = 0.25  # SDG 3.8.2's second threshold
 
 
 class ConservationError(RuntimeError):
@@ -78,6 +80,8 @@ class MonthRecord:
     hospital_bed_days: np.ndarray = field(default_factory=lambda: np.zeros(0))
     hospital_bed_capacity: np.ndarray = field(default_factory=lambda: np.zeros(0))
     cpi_index: float = 1.0  # consumer prices relative to the start year
+    poverty_line: float = 0.0  # yuan per person-year, current prices
+    protection: ProtectionMonth = field(default_factory=ProtectionMonth)
     case_weights: np.ndarray = field(default_factory=lambda: np.zeros(0))  # per claim, as coded
 
 
@@ -95,7 +99,10 @@ def book(ledger: Ledger, rec: MonthRecord, pop: PatientPopulation, now: int,
         ledger.book(i, "catastrophic", np.bincount(FUND_OF_SCHEME[pop.scheme[hit]], minlength=3))
         for name, values in _count_cascade(pop, now).items():
             ledger.book(i, name, values)
+        for name, value in _count_protection(pop, now, rec.poverty_line).items():
+            ledger.book(i, name, value)
     _book_funds(ledger, i, rec.funds, counts["persons"], rec.cpi_index)
+    _book_protection(ledger, i, rec.protection)
     _book_claims(ledger, i, rec.claims, pop, rec.case_weights)
     _book_market(ledger, rec)
     ledger.book(i, "sought", rec.demand.sought)
@@ -159,6 +166,54 @@ def _count_cascade(pop: PatientPopulation, now: int) -> dict[str, np.ndarray]:
     return counts
 
 
+QUINTILES = 5
+
+
+def _count_protection(pop: PatientPopulation, now: int, poverty_line: float) -> dict[str, float]:
+    """December: persons, catastrophic spenders and persons impoverished by out-of-pocket
+    spending, by income quintile (1 = poorest) and by urban/rural residence; and the
+    commercially insured among the old and the young, the chronically ill and the others."""
+    alive = np.flatnonzero(pop.alive)
+    income = pop.income[alive].astype(np.float64)
+    oop = pop.oop_year[alive].astype(np.float64)
+    outcomes = {"catastrophic": oop > CATASTROPHIC_SHARE_OF_INCOME * income,
+                "catastrophic25": oop > CATASTROPHIC_SHARE_OF_INCOME_HIGH * income,
+                "impoverished": (income >= poverty_line) & (income - oop < poverty_line),
+                # how far beyond the 10 % threshold (share of income, spending above the
+                # whole income counted as the whole income), 0 for the others
+                "overshoot": np.maximum(np.minimum(oop / np.maximum(income, 1.0), 1.0)
+                                        - CATASTROPHIC_SHARE_OF_INCOME, 0.0)}
+    edges = np.quantile(income, np.linspace(0, 1, QUINTILES + 1)[1:-1]) if alive.size else []
+    splits = {
+        "income": (np.searchsorted(edges, income, side="right"),
+                   [f"q{k + 1}" for k in range(QUINTILES)]),
+        "residence": (pop.rural[alive].astype(np.int64), ["urban", "rural"]),
+        "age": ((pop.age_years(now)[alive] >= 60).astype(np.int64), ["under60", "60plus"]),
+        "chronic": ((pop.conditions[alive] > 0).astype(np.int64), ["no_chronic", "chronic"]),
+    }
+    insured = (pop.protection[alive] & COMMERCIAL) > 0
+    out: dict[str, float] = {"impoverished_all": float(outcomes["impoverished"].sum()),
+                             "catastrophic25_all": float(outcomes["catastrophic25"].sum()),
+                             "overshoot_all": float(outcomes["overshoot"].sum()),
+                             "persons_all": float(alive.size)}
+    for split, (key, names) in splits.items():
+        counted = dict(persons=None, **outcomes) if split in ("income", "residence") else {
+            "persons": None, "commercial": insured}
+        for what, mask in counted.items():
+            counts = np.bincount(key, weights=mask, minlength=len(names))
+            out |= {f"{what}_{name}": float(v) for name, v in zip(names, counts, strict=True)}
+    return out
+
+
+def _book_protection(ledger: Ledger, i: int, month: ProtectionMonth) -> None:
+    """The layers' premiums and persons covered (claims' layer payments are booked with the
+    claims)."""
+    ledger.book(i, "assistance_contributions", month.assistance_contributions)
+    ledger.book(i, "commercial_premiums", month.commercial_premiums)
+    ledger.book(i, "assisted", month.assisted)
+    ledger.book(i, "commercial_enrollees", month.commercial_enrollees)
+
+
 def _book_funds(ledger: Ledger, i: int, funds: list[FundState], persons: np.ndarray,
                 cpi_index: float) -> None:
     def put(name: str, values: list[float]) -> None:
@@ -173,6 +228,7 @@ def _book_funds(ledger: Ledger, i: int, funds: list[FundState], persons: np.ndar
     put("pooled_expenditure", [x.pooled_outflow for x in m])
     put("pooled_shortfall", [x.pooled_outflow - x.pooled_revenue + x.top_up for x in m])
     put("settlements", [x.settlements for x in m])
+    put("critical_illness_premium", [x.critical_illness_premium for x in m])
     put("audit_recoveries", [x.audit_recoveries for x in m])
     put("account_credits", [x.account_credits for x in m])
     put("account_spending", [x.account_paid + x.account_outflow + x.account_pharmacy for x in m])
@@ -222,6 +278,9 @@ def _book_claims(ledger: Ledger, i: int, claims: Claims, pop: PatientPopulation,
     put("inpatient_drug_charges", np.where(inpatient, claims.drug_charge, 0.0))
     put("outpatient_charges", np.where(outpatient, total, 0.0))
     put("outpatient_drug_charges", np.where(outpatient, claims.drug_charge, 0.0))
+    for layer in ("critical_illness", "assistance", "commercial"):
+        paid = getattr(claims, f"{layer}_pay")
+        ledger.book(i, f"{layer}_paid", _by_group(paid, g) if paid is not None else 0.0)
 
 
 def _book_market(ledger: Ledger, rec: MonthRecord) -> None:
@@ -300,7 +359,9 @@ def guard(rec: MonthRecord, market: Any = None, pop: PatientPopulation | None = 
                   float(pop.account[pop.alive].min(initial=0.0)), -1e-6)
         if rec.claims is not None and len(rec.claims):
             c = rec.claims
-            for name in ("fund_pay", "account_pay", "oop"):
+            layers = [n for n in ("critical_illness_pay", "assistance_pay", "commercial_pay")
+                      if getattr(c, n) is not None]
+            for name in ("fund_pay", "account_pay", "oop", *layers):
                 _at_least(where, "claims", f"lowest {name}", float(getattr(c, name).min()),
                           -1e-6 * max(float(c.total_charge.max()), 1.0))
 
@@ -325,14 +386,16 @@ def check(rec: MonthRecord, persons_alive: int) -> None:
     """Money and people add up this month, or the run stops with the figures."""
     claims, where = rec.claims, rec.label
     billed = float(claims.total_charge.sum())
-    split = float((claims.oop + claims.fund_pay + claims.account_pay).sum())
+    layers = float(np.sum(claims.protection_paid))
+    split = float((claims.oop + claims.fund_pay + claims.account_pay).sum()) + layers
     if not _close(billed, split):
-        raise ConservationError(f"{where}: claims billed {billed:.2f}, but patients, accounts "
-                                f"and funds' item-based shares add up to {split:.2f}")
+        raise ConservationError(f"{where}: claims billed {billed:.2f}, but patients, accounts, "
+                                f"funds' item-based shares and protection layers add up to "
+                                f"{split:.2f}")
     earned = float(rec.hospital_revenue.sum())
     priced = float(claims.revenue.sum()) + rec.payments_beyond_claims
     pooled = sum(f.flows.pooled_paid for f in rec.funds)
-    paid = float((claims.oop + claims.account_pay).sum()) + pooled
+    paid = float((claims.oop + claims.account_pay).sum()) + pooled + layers
     if not (_close(earned, priced) and _close(earned, paid)):
         raise ConservationError(f"{where}: hospitals earned {earned:.2f}, the payment method "
                                 f"priced {priced:.2f}, patients and funds paid {paid:.2f}")

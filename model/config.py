@@ -552,6 +552,24 @@ class ProcurementConfig:
 
 
 @dataclass
+class ProtectionConfig:
+    """Protection beyond basic insurance (``conf/protection``): the layers that pay after it.
+
+    Both options measure protection the same way: catastrophic spending (SDG 3.8.2: a
+    year's out-of-pocket spending above 10 % of income) and impoverishment (income above the
+    poverty line before out-of-pocket spending, below it after), by income quintile and by
+    urban/rural residence.
+    """
+
+    _target_: str = "sanyi.model.policies.protection.BasicOnly"
+    name: str = "basic"
+    # Poverty line, yuan per person-year at 2020 prices, moved with the scenario's CPI path.
+    # NBS: the rural poverty standard of 2,300 yuan a year at 2010 prices was about 4,000
+    # yuan in 2020 prices.
+    poverty_line_2020_yuan: float = positive(4000.0)
+
+
+@dataclass
 class PricingConfig:
     _target_: str = "sanyi.model.policies.pricing.PriceSchedule"
     name: str = "zero_markup"
@@ -776,6 +794,7 @@ class SanyiConfig:
     procurement: Any = field(default_factory=lambda: _defaults(ProcurementConfig))
     pricing: Any = field(default_factory=lambda: _defaults(PricingConfig))
     benefits: Any = field(default_factory=lambda: _defaults(BenefitsConfig))
+    protection: Any = field(default_factory=lambda: _defaults(ProtectionConfig))
     progress: bool = True  # show a progress bar
     # Collect monthly charts with Mesa's DataCollector (the dashboard does; batch runs need
     # only the ledger, so they skip the per-month cost).
@@ -801,7 +820,8 @@ class SanyiConfig:
 
 
 FAMILIES: dict[str, type] = {"payment": PaymentConfig, "procurement": ProcurementConfig,
-                              "pricing": PricingConfig, "benefits": BenefitsConfig}
+                              "pricing": PricingConfig, "benefits": BenefitsConfig,
+                              "protection": ProtectionConfig}
 
 
 def _defaults(config: type) -> dict[str, Any]:

@@ -33,6 +33,8 @@ GROUP_STOCKS = (
     "adults", "adults_40plus", "hypertension", "hypertension_aware", "hypertension_treated",
     "hypertension_controlled", "diabetes", "diabetes_aware", "diabetes_treated",
     "diabetes_controlled", "copd_40plus",
+    # layers beyond basic insurance (protection): persons covered
+    "assisted", "commercial_enrollees",
 )
 GROUP_FLOWS = (
     "revenue", "expenditure", "pooled_revenue", "pooled_expenditure", "account_credits",
@@ -45,7 +47,17 @@ GROUP_FLOWS = (
     "inpatient_drug_charges", "outpatient_charges", "outpatient_drug_charges",
     "expenditure_real", "pooled_expenditure_real", "pooled_shortfall", "readmissions",
     "transfers", "drg_weight", "settlements", "audit_recoveries",
+    # layers beyond basic insurance (protection): claims paid, premiums
+    "critical_illness_paid", "assistance_paid", "commercial_paid", "critical_illness_premium",
+    "assistance_contributions", "commercial_premiums",
 )
+# Who the protection outcomes are counted for (income quintiles, 1 = poorest; residence)
+# and commercial take-up (age, chronic illness).
+PROTECTION_SPLITS = ("q1", "q2", "q3", "q4", "q5", "urban", "rural")
+TAKEUP_SPLITS = ("under60", "60plus", "no_chronic", "chronic")
+_SPLIT_LABELS = ("poorest income quintile", "second income quintile", "middle income quintile",
+                 "fourth income quintile", "richest income quintile", "urban residents",
+                 "rural residents")
 # Raw quantities booked once per month for the whole market.
 MARKET_FLOWS = ("market_units", "market_value_current", "market_value_base", "winner_units",
                 "hhi_weighted", "hospital_costs", "bed_days_primary", "bed_days_secondary",
@@ -53,14 +65,22 @@ MARKET_FLOWS = ("market_units", "market_value_current", "market_value_base", "wi
                 "bed_capacity_tertiary", "hospital_revenue_earned", "catalogue_drug_units",
                 "generic_units", "drug_units", "untendered_units", "prescribed_units",
                 "short_units", "forgone_units", "retained_savings", "supplier_exits",
-                "supplier_entries")
+                "supplier_entries",
+                # December: protection outcomes by income quintile and residence, and
+                # commercial take-up by age and chronic illness (model/bookkeeping.py)
+                *(f"{what}_{who}" for what in ("persons", "catastrophic", "catastrophic25",
+                                               "impoverished", "overshoot")
+                  for who in (*PROTECTION_SPLITS, "all") if not (what == "catastrophic"
+                                                                  and who == "all")),
+                *(f"{what}_{who}" for what in ("persons", "commercial")
+                  for who in TAKEUP_SPLITS))
 # Group quantities that belong to a fund: empty in the uninsured row.
 FUND_QUANTITIES = (
     "enrollees", "workers", "retirees", "pooled_reserve", "account_balance", "benefit_weight",
     "revenue", "expenditure", "pooled_revenue", "pooled_expenditure", "account_credits",
     "account_spending", "top_up", "shifted_to_patients", "admissions_workers",
     "admissions_retirees", "expenditure_real", "pooled_expenditure_real", "pooled_shortfall",
-    "settlements", "audit_recoveries",
+    "settlements", "audit_recoveries", "critical_illness_premium",
 )
 
 
@@ -265,6 +285,62 @@ METRICS: tuple[Metric, ...] = (
            annual_only=True),
     _ratio("catastrophic_rate", "share", "Catastrophic health expenditure rate (SDG 3.8.2, 10 %)",
            "catastrophic_persons", "persons", annual_only=True),
+    *(Metric(f"catastrophic_rate_{who}", "share", RATIO, MARKET,
+             f"Catastrophic health expenditure rate, {label}",
+             raw=f"catastrophic_{who}/persons_{who}", scaled=False, annual_only=True)
+      for who, label in zip(PROTECTION_SPLITS, _SPLIT_LABELS, strict=True)),
+    Metric("catastrophic_rate_25", "share", RATIO, MARKET, "Catastrophic health expenditure "
+           "rate at SDG 3.8.2's higher threshold (25 % of income)",
+           raw="catastrophic25_all/persons_all", scaled=False, annual_only=True),
+    *(Metric(f"catastrophic_rate_25_{who}", "share", RATIO, MARKET,
+             f"Catastrophic health expenditure rate (25 %), {label}",
+             raw=f"catastrophic25_{who}/persons_{who}", scaled=False, annual_only=True)
+      for who, label in zip(PROTECTION_SPLITS, _SPLIT_LABELS, strict=True)),
+    Metric("catastrophic_gap", "share of income", RATIO, MARKET, "Catastrophic gap: mean over "
+           "persons of out-of-pocket spending's excess over 10 % of income (0 below it)",
+           raw="overshoot_all/persons_all", scaled=False, annual_only=True),
+    *(Metric(f"catastrophic_gap_{who}", "share of income", RATIO, MARKET,
+             f"Catastrophic gap (10 %), {label}", raw=f"overshoot_{who}/persons_{who}",
+             scaled=False, annual_only=True)
+      for who, label in zip(PROTECTION_SPLITS, _SPLIT_LABELS, strict=True)),
+    Metric("impoverishment_rate", "share", RATIO, MARKET, "Share of persons pushed below the "
+           "poverty line by out-of-pocket spending of the year", raw="impoverished_all/persons_all",
+           scaled=False, annual_only=True),
+    *(Metric(f"impoverishment_rate_{who}", "share", RATIO, MARKET,
+             f"Share of persons pushed below the poverty line by out-of-pocket spending, {label}",
+             raw=f"impoverished_{who}/persons_{who}", scaled=False, annual_only=True)
+      for who, label in zip(PROTECTION_SPLITS, _SPLIT_LABELS, strict=True)),
+    # -- protection beyond basic insurance (protection=multi_tier) ----------------------
+    _money("critical_illness_paid_yuan", "Paid by critical-illness insurance on claims",
+           "critical_illness_paid", rule=SUM),
+    _money("critical_illness_premium_yuan", "Resident fund's premiums to the critical-illness "
+           "insurer (within fund expenditure)", "critical_illness_premium"),
+    _ratio("critical_illness_loss_ratio", "share", "Critical-illness claims per yuan of premium",
+           "critical_illness_paid_yuan", "critical_illness_premium_yuan"),
+    _money("assistance_paid_yuan", "Paid by medical assistance on claims (government budget)",
+           "assistance_paid", rule=SUM),
+    _money("assistance_contributions_yuan", "Resident contributions medical assistance paid "
+           "for recipients", "assistance_contributions", rule=SUM),
+    _count("assisted_persons", "Medical-assistance recipients", "assisted", STOCK),
+    _money("commercial_paid_yuan", "Paid by commercial supplements on claims",
+           "commercial_paid", rule=SUM),
+    _money("commercial_premiums_yuan", "Premiums paid for commercial supplements",
+           "commercial_premiums", rule=SUM),
+    _ratio("commercial_loss_ratio", "share", "Commercial supplements' claims per yuan of premium",
+           "commercial_paid_yuan", "commercial_premiums_yuan"),
+    _count("commercial_enrollees", "Persons with a commercial supplement", "commercial_enrollees",
+           STOCK),
+    _ratio("commercial_takeup", "share", "Share of persons with a commercial supplement",
+           "commercial_enrollees", "persons"),
+    _ratio("commercial_premium_per_enrollee_yuan", "yuan per enrollee-year",
+           "Commercial premium per insured person", "commercial_premiums_yuan",
+           "commercial_enrollees", per="year"),
+    *(Metric(f"commercial_takeup_{who}", "share", RATIO, MARKET,
+             f"Share of persons with a commercial supplement, {label}",
+             raw=f"commercial_{who}/persons_{who}", scaled=False, annual_only=True)
+      for who, label in (("under60", "under 60"), ("60plus", "aged 60+"),
+                         ("no_chronic", "no chronic condition"),
+                         ("chronic", "with a chronic condition"))),
     _ratio("chronic_control_rate", "share", "Share of chronic patients under control",
            "controlled_patients", "chronic_patients"),
     Metric("qalys", "QALYs", FLOW, SUM, "Quality-adjusted life years lived", raw="qalys"),

@@ -45,6 +45,7 @@ from sanyi.model.streams import Streams
 from sanyi.model.tariff import Tariff
 from sanyi.model.validation import validate
 
+POVERTY_LINE_YEAR = 2020  # prices of protection.poverty_line_2020_yuan
 CAPACITY_MARGIN = 1.08  # spare slots for births and immigrants before arrays must grow
 UNINSURED = 2
 
@@ -80,7 +81,8 @@ class SanyiModel(mesa.Model):
         self._build_medicines()
         self._build_payment()
         self._build_patients()
-        self.employee_fund, self.resident_fund = EmployeeFund(self, cfg), ResidentFund(self, cfg)
+        self.employee_fund = EmployeeFund(self, cfg)
+        self.resident_fund = ResidentFund(self, cfg, self.protection.critical_illness_premium)
         self.funds = AgentSet([self.employee_fund, self.resident_fund], random=self.random)
         self.start_burden = self._premium_burden(pop_cfg.start_year)
         self.datacollector = reporters.collector() if cfg.collect_monthly else None
@@ -94,6 +96,8 @@ class SanyiModel(mesa.Model):
         cfg = self.cfg
         self.benefits = plugin.build(cfg.benefits, self._benefit_amount_index)
         self.prices = plugin.build(cfg.pricing, cfg.population.care_use, cfg.scenario)
+        self.protection = plugin.build(cfg.protection, self._benefit_amount_index)
+        self.protection.attach(self.benefits)
 
     def _build_medicines(self) -> None:
         """The medicines market, tenders and suppliers, and the tariff that reads them."""
@@ -216,8 +220,12 @@ class SanyiModel(mesa.Model):
         self.tier_setting.gatekeeping = np.array([self.hospital_list[k].decisions.gatekeeping
                                                   for k in leads])
         self.care.start_year(self.year)
+        self.protection.start_year(self.year, self.population, self.now,
+                                   self.streams.protection.rng)
         self.cpi_index = inputs.growth_index(sc.cpi_path(), self.year,
                                              self.cfg.population.start_year)
+        self.poverty_line = self.cfg.protection.poverty_line_2020_yuan * inputs.growth_index(
+            sc.cpi_path(), self.year, POVERTY_LINE_YEAR)
 
     def _benefit_amount_index(self, year: int) -> float:
         """How yuan amounts of the benefit rules move: with wages, unless frozen."""
@@ -235,6 +243,11 @@ class SanyiModel(mesa.Model):
         for hospital, (beds_per_1000, sharing) in zip(self.hospital_list, self.reference_beds,
                                                       strict=True):
             hospital.set_beds(beds_per_1000 * scale * persons / sharing)
+
+    def _resident_contribution(self) -> float:
+        """The resident contribution per enrollee-year actually charged this year."""
+        individual, _ = self.resident_fund.financing.revenue_per_enrollee(self.year)
+        return individual * self.resident_fund.contribution_level
 
     def _premium_burden(self, year: int) -> float:
         """The resident contribution relative to incomes (the wage index) in ``year``."""
@@ -266,6 +279,8 @@ class SanyiModel(mesa.Model):
         deaths = self.demography.deaths(pop, now, who[dies])
         emigrants = self.demography.emigrants(pop, now, deaths)
         self._settle(claims, np.concatenate([deaths, emigrants]), rec)
+        self.protection.cover(claims, pop)
+        rec.protection = self.protection.month(pop, self._resident_contribution())
         self._buy_medicines(rec)
         self._leave(deaths, emigrants, rec)
         self._arrive(now, rec)
@@ -413,6 +428,7 @@ class SanyiModel(mesa.Model):
         available = np.bincount(self.hospital_tier, rec.hospital_bed_capacity, minlength=3)
         self.tier_setting.occupancy[:] = used / np.maximum(available, 1e-9)
         rec.cpi_index = self.cpi_index
+        rec.poverty_line = self.poverty_line
         rec.funds = [FundState(f.month, f.pooled_reserve_or_zero,
                                f.account_balance(self.population), f.benefit_level, opening,
                                f.opened_this_month)
@@ -489,6 +505,7 @@ class SanyiModel(mesa.Model):
     def close_year(self) -> None:
         """December, after booking: funds close their books, tallies reset, adaptation."""
         self.history.close(self.year)
+        self.protection.close_year(self.population)
         for fund in self.funds:
             fund.close_year(self.year, fund.pooled_reserve_or_zero)
         self.population.reset_tallies()

@@ -37,6 +37,7 @@ STREAM_NAMES: tuple[str, ...] = (
     "initiation",
     "coverage",
     "pharmacy",
+    "protection",
 )
 
 

@@ -57,12 +57,19 @@ FIELDS: dict[str, np.dtype] = {
     "special_fund_year": np.dtype(np.float32),  # of which chronic and special diseases
     "outpatient_deductible_year": np.dtype(np.float32),  # charges counted to the deductible
     "account": np.dtype(np.float64),  # employee personal-account balance, yuan (exact money)
+    # Layers beyond basic insurance (model/policies/protection.py): bits assisted (1) and
+    # commercially insured (2), set each January; the year's bases of each layer's payments.
+    "protection": np.dtype(np.uint8),
+    "critical_illness_base_year": np.dtype(np.float32),
+    "assistance_base_year": np.dtype(np.float32),
+    "commercial_base_year": np.dtype(np.float32),
 }
 
 
 # Tallies of the calendar year, reset each January and for every new person.
 YEARLY_TALLIES = ("oop_year", "fund_year", "outpatient_fund_year", "two_disease_fund_year",
-                  "special_fund_year", "outpatient_deductible_year")
+                  "special_fund_year", "outpatient_deductible_year",
+                  "critical_illness_base_year", "assistance_base_year", "commercial_base_year")
 
 
 @dataclass
@@ -119,6 +126,7 @@ class PatientPopulation:
         self.controlled[idx] = 0
         self.readmit_due[idx] = 0
         self.account[idx] = 0.0
+        self.protection[idx] = 0
         self._free = np.concatenate([self._free, idx.astype(np.int64)])
         self._version += 1
 

@@ -180,6 +180,11 @@ class CurrentBenefits:
         self.retiree_bonus = _by_fund(emp, res, "retiree_ratio_bonus")
         self.start_year(cfg.employee_financing.account_reform_year)
 
+    def lower_ratios(self, fund: int, points: float) -> None:
+        """Take ``points`` off a fund's inpatient ratios at every tier: what a layer beyond
+        basic insurance pays instead (the resident ratios include critical illness)."""
+        self.ratio[fund] = np.maximum(self.ratio[fund] - points, 0.0)
+
     def start_year(self, year: int) -> None:
         """The rules of ``year``: amounts in yuan indexed, the 2021 outpatient reform.
 
