@@ -208,9 +208,12 @@ def _check_regions(cfg: SanyiConfig) -> None:
     if abs(total - 1.0) > 1e-6:
         raise _fail("population.regions", [r.share for r in pop.regions],
                     f"shares that sum to 1 (they sum to {total:g})")
-    if cfg.checkpoint.every_years or cfg.resume_from:
+    if cfg.checkpoint.every_years:
         raise _fail("checkpoint.every_years", cfg.checkpoint.every_years,
                     "0 with population=province (a province is not checkpointed yet)")
+    if cfg.resume_from:
+        raise _fail("resume_from", cfg.resume_from,
+                    "'' with population=province (a province is not checkpointed yet)")
 
 
 def _check_year_key(key: str, year: str) -> None:
