@@ -187,6 +187,12 @@ class Fund(mesa.Agent):
         self.year.pooled_revenue += cover.top_up
         self.year.pooled_expenditure += amount
 
+    def receive_transfer(self, amount: float) -> None:
+        """Money from (or, negative, to) other regions' funds after the month's claims were
+        paid (population=province: December's year-end pooling)."""
+        self.month.pooling_transfer += amount
+        self.pooled_reserve = self.pooled_reserve_or_zero + amount
+
     # -- yearly -------------------------------------------------------------------------
     def close_year(self, year: int, pooled_reserve: float) -> None:
         """The pooled fund's balance of the year, first deficit, and the adjustment rule.

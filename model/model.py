@@ -65,6 +65,16 @@ class OpenMonth:
     lumps: np.ndarray  # the payment method's lump sums (funds, hospitals)
 
 
+@dataclass
+class YearEnd:
+    """December's year-end amounts, (funds, hospitals): what the funds pay (negative:
+    recover), of which audits' recoveries and retained tender savings."""
+
+    settlements: np.ndarray
+    recovered: np.ndarray
+    retained: np.ndarray
+
+
 class SanyiModel(mesa.Model):
     """Patients, hospitals, funds and suppliers of one pooling region."""
 
@@ -308,7 +318,14 @@ class SanyiModel(mesa.Model):
                          + f.month.cash_benefits for f in self.funds])
 
     def finish_month(self, month: OpenMonth) -> None:
-        """The rest of the month: funds pay, people leave and arrive, care goes on, books."""
+        """The rest of the month: funds pay, care goes on, December's settlements, books."""
+        self.pay_month(month)
+        if self.month == 12:
+            self.pay_year_end(month.rec, self.year_end_dues(month.rec))
+        self.close_month(month.rec)
+
+    def pay_month(self, month: OpenMonth) -> None:
+        """Funds pay the claims; people leave and arrive; chronic care goes on."""
         pop, now, rec = self.population, month.now, month.rec
         self._settle(month.claims, np.concatenate([month.deaths, month.emigrants]), rec,
                      month.lumps)
@@ -321,8 +338,9 @@ class SanyiModel(mesa.Model):
         self.cascade.follow_up(pop, month.adherent, u)
         self.cascade.go_without(pop, *month.went_without, u)
         update_hrql(pop, now)
-        if self.month == 12:
-            self._settle_year_end(rec)
+
+    def close_month(self, rec: MonthRecord) -> None:
+        """Book and check the month; December closes the year; the clock moves on."""
         self._close_record(rec)
         if self.month == 12:
             self.close_year()
@@ -482,16 +500,22 @@ class SanyiModel(mesa.Model):
         return networks.supply_contracts(purchases, m.supplier, m.n_suppliers,
                                          m.winner & m.active)
 
-    def _settle_year_end(self, rec: MonthRecord) -> None:
-        """December: the payment method's year-end settlements, booked as their own flow."""
+    def year_end_dues(self, rec: MonthRecord) -> YearEnd:
+        """December: what the funds owe hospitals at year end (the payment method's
+        settlements less audits' recoveries, plus retained tender savings)."""
         self.history.add_members(self._members_by_home()[:2] * 12)
         recovered = self._audit()
         self._record_hospitals(recovered.sum(axis=0))
         retained = self.medicines.retained_savings()
         rec.retained_savings = float(retained.sum())
         settlements = self.payment.year_end(self.year, self.history) - recovered + retained
-        for fund, amounts, audit, kept in zip(self.funds, settlements, recovered, retained,
-                                              strict=True):
+        return YearEnd(settlements, recovered, retained)
+
+    def pay_year_end(self, rec: MonthRecord, dues: YearEnd) -> None:
+        """December: the funds pay the year-end settlements, booked as their own flow."""
+        settlements = dues.settlements
+        for fund, amounts, audit, kept in zip(self.funds, settlements, dues.recovered,
+                                              dues.retained, strict=True):
             fund.settle_year_end(float(amounts.sum()), float(audit.sum()), float(kept.sum()))
         for hospital, amount in zip(self.hospital_list, settlements.sum(axis=0), strict=True):
             hospital.receive(float(amount))

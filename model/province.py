@@ -8,9 +8,10 @@ market and tenders. What links the regions is money: each month every region rai
 revenue and prices its claims (``SanyiModel.begin_month``), the pooling rule
 (``conf/pooling``, ``model/policies/pooling.py``) moves money between the regions' funds of
 each scheme, and then every region pays its claims and closes its month
-(``SanyiModel.finish_month``), which checks each region's money and people as always, the
-transfers included. The province then checks that the transfers sum to minus the change of
-the rule's own stock (the adjustment fund).
+(``SanyiModel.pay_month``; in December the rule is asked again before the year-end
+settlements, ``year_end_dues``/``pay_year_end``; then ``close_month``), which checks each
+region's money and people as always, the transfers included. The province then checks that the
+transfers sum to minus the change of the rule's own stock (the adjustment fund).
 
 Each region's seed is derived from the run's one seed and the region's position
 (``SeedSequence([seed, i])``), so a config and seed always give the same outputs, and two
@@ -34,7 +35,7 @@ from sanyi.model.config import ConfigError, PoolingConfig, SanyiConfig
 from sanyi.model.ledger import COLUMN, Ledger
 from sanyi.model.model import OpenMonth, SanyiModel
 from sanyi.model.policies import plugin
-from sanyi.model.policies.pooling import Positions
+from sanyi.model.policies.pooling import CLAIMS, YEAR_END, Positions
 from sanyi.model.validation import validate
 
 ALL = "all"  # the province's row in the tables' ``region`` column
@@ -121,9 +122,18 @@ class Province(mesa.Model):
         if not self.running:
             return
         opened = [r.begin_month() for r in self.regions]
-        moved = self._pool(opened)
+        due = self._claims_due(opened)
+        moved = self._pool(CLAIMS, due, due)
         for region, month in zip(self.regions, opened, strict=True):
-            region.finish_month(month)
+            region.pay_month(month)
+        if self.month == 12:
+            year_end = [r.year_end_dues(m.rec) for r, m in zip(self.regions, opened, strict=True)]
+            owed = np.array([y.settlements.sum(axis=1) for y in year_end])  # (regions, funds)
+            moved += self._pool(YEAR_END, owed, due)
+            for region, month, dues in zip(self.regions, opened, year_end, strict=True):
+                region.pay_year_end(month.rec, dues)
+        for region, month in zip(self.regions, opened, strict=True):
+            region.close_month(month.rec)
         self._book(moved)
         self.running = self.regions[0].running
         if self.datacollector is not None:
@@ -137,30 +147,42 @@ class Province(mesa.Model):
                 progress(len(self.months))
 
     # -- pooling --------------------------------------------------------------------------
-    def _pool(self, opened: list[OpenMonth]) -> np.ndarray:
+    def _claims_due(self, opened: list[OpenMonth]) -> np.ndarray:
+        """What each region's funds must pay for this month's claims: (regions, funds)."""
+        return np.stack([r.pooled_due(m) for r, m in zip(self.regions, opened, strict=True)])
+
+    def _pool(self, stage: str, due: np.ndarray, weight: np.ndarray) -> np.ndarray:
         """Ask the pooling rule for each fund's transfer and hand it to the funds: (regions,
-        funds). Nothing moves in the first month, before the funds' reserves open."""
+        funds). At ``CLAIMS`` the fund counts it in the money it pays claims from; at
+        ``YEAR_END`` it goes into the reserve at once. Nothing moves before the funds'
+        reserves open (the first month)."""
         moved = np.zeros((len(self.regions), len(FUND_NAMES)))
         if any(f.pooled_reserve is None for r in self.regions for f in r.funds):
             return moved
-        due = np.stack([r.pooled_due(m) for r, m in zip(self.regions, opened, strict=True)])
         for k in range(len(FUND_NAMES)):
-            moved[:, k] = self.pooling.transfers(k, self.month, self._positions(k, due[:, k]))
+            funds = self._positions(stage, k, due[:, k], weight[:, k])
+            moved[:, k] = self.pooling.transfers(k, self.month, funds)
             for region, amount in zip(self.regions, moved[:, k], strict=True):
-                region.funds[k].month.pooling_transfer = float(amount)
+                if stage == CLAIMS:
+                    region.funds[k].month.pooling_transfer = float(amount)
+                else:
+                    region.funds[k].receive_transfer(float(amount))
         return moved
 
-    def _positions(self, k: int, due: np.ndarray) -> Positions:
-        """Fund ``k`` of every region before claims: money at hand, dues, last year's books."""
+    def _positions(self, stage: str, k: int, due: np.ndarray, weight: np.ndarray) -> Positions:
+        """Fund ``k`` of every region: money at hand, dues, last year's books."""
         funds = [r.funds[k] for r in self.regions]
-        available = np.array([f.pooled_reserve_or_zero + f.month.revenue - f.month.account_credits
-                              for f in funds])
+        if stage == CLAIMS:
+            available = np.array([f.pooled_reserve_or_zero + f.month.revenue
+                                  - f.month.account_credits for f in funds])
+        else:
+            available = np.array([f.pooled_reserve_or_zero for f in funds])
         i = len(self.months)
         year = slice(max(i - 12, 0), i)
         books = np.stack([r.ledger.data[year, k] for r in self.regions])  # (regions, months, q)
         revenue = (books[..., COLUMN["pooled_revenue"]] - books[..., COLUMN["top_up"]]).sum(1)
         spent = books[..., COLUMN["pooled_expenditure"]].sum(1)
-        return Positions(available, due, revenue, spent)
+        return Positions(stage, available, due, weight, revenue, spent)
 
     def _book(self, moved: np.ndarray) -> None:
         """The province's month: regions' bookings summed, transfers checked and logged."""

@@ -16,17 +16,17 @@ import pytest
 from sanyi.model.bookkeeping import ConservationError
 from sanyi.model.config import ConfigError
 from sanyi.model.configure import compose, compose_dict
-from sanyi.model.province import ALL, Province, annual_table, region_seed, summary
+from sanyi.model.province import ALL, Province, annual_table, monthly_table, region_seed
 from sanyi.model.validation import validate
 
 SEEDS = (0, 1, 2)
 LEVELS = ("prefecture", "adjustment_fund", "provincial")
 REGIONS = ("old_northeast", "young_coastal", "poor_rural", "average")
-END = 2035
-NEVER = END + 1  # a fund that has not run out by the end year
+SIZE, END = 20_000, 2033  # 5,000 persons a region (smaller regions understate spending)
+NEVER = END + 1.0  # a fund that has not run out by the end year
 
 
-def province(pooling: str, seed: int = 0, size: int = 4000, end: int = END) -> Province:
+def province(pooling: str, seed: int = 0, size: int = SIZE, end: int = END) -> Province:
     """A province run to ``end`` with frozen resident financing."""
     cfg = compose(["population=province", f"pooling={pooling}", f"seed={seed}",
                    f"population.size={size}", f"population.end_year={end}",
@@ -36,20 +36,27 @@ def province(pooling: str, seed: int = 0, size: int = 4000, end: int = END) -> P
     return model
 
 
+def depletion_months(run: Province) -> dict[str, float]:
+    """Each region's first month of a resident-fund top-up, as a decimal year (2029.25 is
+    April 2029), and the province's first (``first``); ``NEVER`` when none by the end."""
+    monthly = monthly_table(run)
+    rows = monthly[(monthly.scheme == "resident") & (monthly.top_up_yuan > 0)]
+    when = {r: NEVER for r in REGIONS}
+    for region, group in rows.groupby("region"):
+        first = group.iloc[0]
+        when[region] = first.year + (first.month - 1) / 12
+    when.pop(ALL, None)
+    return {**when, "first": min(when.values())}
+
+
 @pytest.fixture(scope="module")
 def depletion() -> pd.DataFrame:
-    """A row per pooling level x seed: each region's resident-fund depletion year and the
-    province's first (the resident fund is the one that runs out under frozen financing);
-    ``NEVER`` when not by the end year."""
-    rows = []
-    for seed in SEEDS:
-        for level in LEVELS:
-            run = province(level, seed, end=END)
-            kpis = summary(run, annual_table(run))
-            rows.append({"pooling": level, "seed": seed,
-                         "first": kpis["first_regional_depletion_year"],
-                         **{r: kpis[f"region_{r}_depletion_year_resident"] for r in REGIONS}})
-    return pd.DataFrame(rows).set_index(["pooling", "seed"]).fillna(NEVER)
+    """A row per pooling level x seed: when each region's resident fund first ran out, and
+    the province's first (the resident fund is the one that runs out under frozen
+    financing). Months, not years: two regions may run out in one year."""
+    rows = [{"pooling": level, "seed": seed, **depletion_months(province(level, seed))}
+            for seed in SEEDS for level in LEVELS]
+    return pd.DataFrame(rows).set_index(["pooling", "seed"])
 
 
 @pytest.mark.slow
@@ -65,13 +72,9 @@ def test_under_prefecture_pooling_the_oldest_region_runs_out_first(depletion) ->
 def test_provincial_pooling_delays_the_first_depletion_and_all_regions_run_out_together(
         depletion) -> None:
     alone, pooled = depletion.loc["prefecture"], depletion.loc["provincial"]
-    assert (pooled["first"] > alone["first"]).all()
-    # One pool: a region runs out only when the province's pool does, so all in one year
-    # (at 1,000 persons a region, some seeds' pools outlast the horizon; most do not).
-    assert (pooled["first"] < NEVER).sum() >= 2
+    assert (pooled["first"] > alone["first"]).all() and (pooled["first"] < NEVER).all()
+    # One pool: a region runs out only when the province's pool does, so all in one month.
     assert (pooled[list(REGIONS)].nunique(axis=1) == 1).all()
-    # ... which is no later than the last region alone would (the pool holds no more money).
-    assert (pooled["first"] <= alone[list(REGIONS)].max(axis=1)).all()
 
 
 @pytest.mark.slow

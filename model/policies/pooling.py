@@ -1,23 +1,24 @@
 """Pooling level: how the funds of a province's prefectures share risk (``conf/pooling``).
 
 A province (``model/province.py``) steps its prefectures together. Each month, after every
-prefecture has raised its revenue and priced its claims but before any fund pays them, the
-province asks its pooling rule how much money each prefecture's fund of one scheme receives
-from (positive) or gives to (negative) the others. The transfers are explicit fund flows
-(``FundMonth.pooling_transfer``), neither revenue nor expenditure; across prefectures they
-sum to minus the change of the rule's own stock (the adjustment fund), which the province
-checks every month.
+prefecture has raised its revenue and priced its claims but before any fund pays them (and in
+December again before the year-end settlements), the province asks its pooling rule how much
+money each prefecture's fund of one scheme receives from (positive) or gives to (negative) the
+others. The transfers are explicit fund flows (``FundMonth.pooling_transfer``), neither
+revenue nor expenditure; across prefectures they sum to minus the change of the rule's own
+stock (the adjustment fund), which the province checks every month.
 
 - ``prefecture``: no transfers; each prefecture's fund stands alone.
 - ``provincial``: one pool per scheme; the prefectures' pooled money is shared out in
-  proportion to what each must pay this month, so after paying every prefecture holds the
-  same reserve months of this month's spending, and a prefecture runs out only in the month
-  the province's pool does (then all of them do, each paying the same share of its claims).
+  proportion to what each must pay this month, so after paying every prefecture holds the same
+  reserve months of this month's spending, and a prefecture runs out only in the month the
+  province's pool does (then all of them do, each paying the same share of its claims).
+  December's year-end settlements are pooled the same way (a second pass, ``YEAR_END``).
 - ``adjustment_fund``: prefecture funds keep their reserves; each January each pays
-  ``levy_share`` of last year's own pooled revenue into a provincial adjustment fund (only
-  out of what it holds beyond this month's claims, so the levy never empties a fund), which
-  pays last year's deficits of the prefecture funds in proportion, as far as it holds money;
-  what it does not pay out stays in it (without interest) for later years.
+  ``levy_share`` of last year's own pooled revenue into a provincial adjustment fund (only out
+  of what it holds beyond this month's claims, so the levy never empties a fund), which pays
+  last year's deficits of the prefecture funds in proportion, as far as it holds money; what
+  it does not pay out stays in it (without interest) for later years.
 """
 
 from __future__ import annotations
@@ -29,14 +30,18 @@ import numpy as np
 
 from sanyi.model.config import PoolingConfig, probability
 
+CLAIMS, YEAR_END = "claims", "year_end"
+
 
 @dataclass
 class Positions:
     """One scheme's funds in every prefecture this month, before claims are paid (simulated
     yuan; one value per prefecture)."""
 
-    available: np.ndarray  # pooled reserve plus this month's pooled revenue
-    due: np.ndarray  # claims' fund share, settlements and cash benefits due this month
+    stage: str  # CLAIMS (before the month's claims) or YEAR_END (before December's settlements)
+    available: np.ndarray  # pooled money at hand (reserve, plus the month's revenue at CLAIMS)
+    due: np.ndarray  # what the fund must pay now (negative: what it recovers)
+    weight: np.ndarray  # this month's claims due: how a provincial pool shares what is left
     last_year_revenue: np.ndarray  # last calendar year's pooled revenue without top-ups
     last_year_expenditure: np.ndarray  # last calendar year's pooled expenditure
 
@@ -64,15 +69,17 @@ class PrefecturePooling:
 
 
 class ProvincialPooling(PrefecturePooling):
-    """One provincial pool per scheme, shared out each month in proportion to what is due."""
+    """One provincial pool per scheme: before the month's claims, and again before December's
+    year-end settlements, every fund gets what it must pay plus a share of what the pool has
+    left (or, when the pool is short, of the shortfall) in proportion to the month's claims."""
 
     def transfers(self, scheme: int, month: int, funds: Positions) -> np.ndarray:
-        total_due = float(funds.due.sum())
-        if total_due <= 0:
+        weight = float(funds.weight.sum())
+        if weight <= 0:
             return np.zeros(funds.available.size)
-        share = funds.due / total_due
-        moved = share * float(funds.available.sum()) - funds.available
-        return _balanced(moved)
+        left = float(funds.available.sum() - funds.due.sum())
+        target = funds.due + left * funds.weight / weight
+        return _balanced(target - funds.available)
 
 
 @dataclass
@@ -90,7 +97,7 @@ class AdjustmentFundPooling(PrefecturePooling):
     Config = AdjustmentFundConfig
 
     def transfers(self, scheme: int, month: int, funds: Positions) -> np.ndarray:
-        if month != 1:
+        if month != 1 or funds.stage != CLAIMS:
             return np.zeros(funds.available.size)
         spare = np.maximum(funds.available - funds.due, 0.0)
         levy = np.minimum(self.cfg.levy_share * np.maximum(funds.last_year_revenue, 0.0), spare)
