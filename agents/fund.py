@@ -52,6 +52,9 @@ class FundMonth:
     critical_illness_premium: float = 0.0  # paid to the critical-illness insurer (residents)
     shifted_to_patients: float = 0.0  # benefit cut when the reserve ran out
     account_credits: float = 0.0  # internal: pooled revenue routed to personal accounts
+    # Net money received from other regions' funds or the provincial adjustment fund
+    # (population=province; model/policies/pooling.py): neither revenue nor expenditure.
+    pooling_transfer: float = 0.0
 
     @property
     def revenue(self) -> float:
@@ -147,7 +150,7 @@ class Fund(mesa.Agent):
         if self.pooled_reserve is None:  # opening balance: months of the first month's claims
             self.pooled_reserve = self.initial_months * (item_due + fixed_due)
             self.opened_this_month += self.pooled_reserve
-        available = self.pooled_reserve + m.revenue - m.account_credits
+        available = self.pooled_reserve + m.revenue - m.account_credits + m.pooling_transfer
         cover = self.depletion_rule.cover(item_due, fixed_due, available)
         if cover.top_up > 0 or cover.paid_share < 1.0:
             self.depletion_year = self.depletion_year or self.model.year
@@ -160,7 +163,8 @@ class Fund(mesa.Agent):
         m.account_outflow = account_outflow
         # A top-up leaves exactly nothing, not a rounding residue of the flows.
         self.pooled_reserve = 0.0 if cover.top_up > 0 else (
-            self.pooled_reserve + (m.revenue - m.account_credits - m.pooled_outflow))
+            self.pooled_reserve + (m.revenue - m.account_credits - m.pooled_outflow
+                                   + m.pooling_transfer))
         self.year.pooled_revenue += m.pooled_revenue
         self.year.pooled_expenditure += m.pooled_outflow
         return cover.paid_share
@@ -185,6 +189,12 @@ class Fund(mesa.Agent):
         self.pooled_reserve = 0.0 if cover.top_up > 0 else self.pooled_reserve_or_zero - amount
         self.year.pooled_revenue += cover.top_up
         self.year.pooled_expenditure += amount
+
+    def receive_transfer(self, amount: float) -> None:
+        """Money from (or, negative, to) other regions' funds after the month's claims were
+        paid (population=province: December's year-end pooling)."""
+        self.month.pooling_transfer += amount
+        self.pooled_reserve = self.pooled_reserve_or_zero + amount
 
     # -- yearly -------------------------------------------------------------------------
     def close_year(self, year: int, pooled_reserve: float) -> None:

@@ -36,7 +36,8 @@ from sanyi.model.configure import GROUPS
 from sanyi.model.metrics import BY_NAME, METRICS
 from sanyi.model.outputs import ANNUAL
 
-KEYS = ("year", "scheme")
+# A province's runs (population=province) have a row per region too; other runs lack the column.
+KEYS = ("year", "region", "scheme")
 READERS = 4  # threads, each reading whole small files (pyarrow's own threads cost more here)
 COLLECTED = "collected"
 ANNUAL_FILE, LONG_FILE, RUNS_FILE = "annual.parquet", "annual_long.parquet", "runs.parquet"
@@ -62,7 +63,8 @@ class Collected:
 
     def long(self) -> pd.DataFrame:
         """Long format: a row per run x year x scheme x metric, with the metric's unit."""
-        frame = self.annual.melt(id_vars=["run", *self.config_columns, *KEYS],
+        keys = [k for k in KEYS if k in self.annual.columns]
+        frame = self.annual.melt(id_vars=["run", *self.config_columns, *keys],
                                  value_vars=self.metrics, var_name="metric")
         frame["metric"] = frame["metric"].astype("category")
         units = {m: BY_NAME[m].unit if m in BY_NAME else "" for m in self.metrics}

@@ -77,6 +77,8 @@ def _facet_title(column: str | None, level) -> str:
 
 def _scheme_rows(sweep: Collected, metric: str, scheme: str) -> pd.DataFrame:
     rows = sweep.annual[sweep.annual.scheme == scheme]
+    if "region" in rows:  # a province's runs (population=province) are drawn as a whole
+        rows = rows[rows.region.isna() | (rows.region == "all")]
     return rows[rows[metric].notna()].copy()
 
 

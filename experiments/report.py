@@ -57,5 +57,18 @@ def kpi_table(summary: dict[str, Any], out_dir: Path, console: Console | None = 
     table.add_column("value", justify="right")
     for key, text, fmt in KPIS:
         table.add_row(text, format_kpi(summary.get(key), fmt))
+    for key, text in region_rows(summary):
+        table.add_row(text, format_kpi(summary[key], "{}"))
     console.print(table)
     console.print(f"outputs: {out_dir.resolve()}")
+
+
+def region_rows(summary: dict[str, Any]) -> list[tuple[str, str]]:
+    """A province's regions (``population=province``): (key, text) of each region's depletion
+    years, in the regions' order; a single prefecture has none."""
+    rows = []
+    for key in summary:
+        name, found, fund = key.removeprefix("region_").partition("_depletion_year_")
+        if key.startswith("region_") and found:
+            rows.append((key, f"{name}: year the {fund} pooled reserve ran out"))
+    return rows

@@ -28,10 +28,11 @@ from sanyi import __version__
 from sanyi.experiments import folders, named, preflight, sweeper
 from sanyi.experiments.report import kpi_table, progress_bar
 from sanyi.experiments.resources import check_memory
-from sanyi.model import checkpoint, ledger, outputs
+from sanyi.model import checkpoint, ledger, outputs, province
 from sanyi.model.config import ConfigError, SanyiConfig, register_configs
 from sanyi.model.configure import CONF_DIR
 from sanyi.model.model import SanyiModel
+from sanyi.model.province import Province
 from sanyi.model.validation import validate
 
 log = logging.getLogger(__name__)
@@ -60,40 +61,56 @@ def run(cfg: DictConfig | SanyiConfig, output_dir: str | Path,
     (out / folders.ERROR).unlink(missing_ok=True)  # a failed sweep job run again starts clean
     logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
     started = time.perf_counter()
-    model: SanyiModel | None = None
+    model: SanyiModel | Province | None = None
     try:
         model = _start(typed, overrides or [])
         _simulate(model, model.cfg, show_progress, out)
-        annual = ledger.annual_table(model.ledger, model.months, model.scale)
-        monthly = ledger.monthly_table(model.ledger, model.months, model.scale)
-        summary = ledger.summarize(annual) | {
+        tables, summary = _outputs(model)
+        summary |= {
             "seed": typed.seed,
             "overrides": list(overrides or []),
             "sanyi_version": __version__,
             "wall_seconds": round(time.perf_counter() - started, 3),
         }
-        tables = {outputs.ANNUAL: annual, outputs.MONTHLY: monthly,
-                  outputs.HOSPITALS: ledger.hospitals_table(model.hospital_rows),
-                  outputs.SUPPLIERS: ledger.suppliers_table(model.medicines.rows),
-                  outputs.TENDERS: ledger.tenders_table(model.medicines.agency.results,
-                                                        model.market)}
         _write_all_or_nothing(out, tables, summary)
     except KeyboardInterrupt:
         raise RunInterrupted(f"interrupted {_where(model)}; nothing was written to {out}") from None
     return summary
 
 
-def _start(cfg: SanyiConfig, overrides: list[str]) -> SanyiModel:
-    """A new model, or the one a checkpoint holds (``resume_from``)."""
+def _outputs(model: SanyiModel | Province) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The run's tables (file name -> table) and its KPIs; a province's tables have a
+    ``region`` column (each region's rows and ``all``)."""
+    if isinstance(model, Province):
+        annual = province.annual_table(model)
+        institutions = province.institution_tables(model)
+        tables = {outputs.ANNUAL: annual, outputs.MONTHLY: province.monthly_table(model),
+                  outputs.HOSPITALS: institutions["hospitals"],
+                  outputs.SUPPLIERS: institutions["suppliers"],
+                  outputs.TENDERS: institutions["tenders"]}
+        return tables, province.summary(model, annual)
+    annual = ledger.annual_table(model.ledger, model.months, model.scale)
+    tables = {outputs.ANNUAL: annual,
+              outputs.MONTHLY: ledger.monthly_table(model.ledger, model.months, model.scale),
+              outputs.HOSPITALS: ledger.hospitals_table(model.hospital_rows),
+              outputs.SUPPLIERS: ledger.suppliers_table(model.medicines.rows),
+              outputs.TENDERS: ledger.tenders_table(model.medicines.agency.results,
+                                                    model.market)}
+    return tables, ledger.summarize(annual)
+
+
+def _start(cfg: SanyiConfig, overrides: list[str]) -> SanyiModel | Province:
+    """A new model (a province for ``population=province``), or the one a checkpoint holds
+    (``resume_from``)."""
     if not cfg.resume_from:
-        return SanyiModel(cfg)
+        return province.simulation(cfg)
     overridden = {o.split("=", 1)[0].lstrip("+~") for o in overrides if "=" in o}
     model = checkpoint.load(Path(cfg.resume_from), cfg, overridden)
     model.cfg.checkpoint, model.cfg.progress = cfg.checkpoint, cfg.progress
     return model
 
 
-def _simulate(model: SanyiModel, cfg: SanyiConfig, show_progress: bool, out: Path) -> None:
+def _simulate(model: SanyiModel | Province, cfg: SanyiConfig, show_progress: bool, out: Path) -> None:
     pop = cfg.population  # announced with the bar (a sweep's jobs stay quiet)
     log.log(logging.INFO if show_progress else logging.DEBUG,
             "simulating %s persons from %d-01 to %d-12 (%d months)", f"{pop.size:,}",
@@ -114,7 +131,7 @@ def _simulate(model: SanyiModel, cfg: SanyiConfig, show_progress: bool, out: Pat
         model.run(after_month)
 
 
-def _where(model: SanyiModel | None) -> str:
+def _where(model: SanyiModel | Province | None) -> str:
     if model is None:
         return "while building the model"
     if model.running:

@@ -234,6 +234,7 @@ def _book_funds(ledger: Ledger, i: int, funds: list[FundState], persons: np.ndar
     put("account_spending", [x.account_paid + x.account_outflow + x.account_pharmacy for x in m])
     put("top_up", [x.top_up for x in m])
     put("shifted_to_patients", [x.shifted_to_patients for x in m])
+    put("pooling_transfer", [x.pooling_transfer for x in m])
     put("pooled_reserve", [f.pooled_reserve for f in funds])
     put("account_balance", [f.account_balance for f in funds])
     put("benefit_weight", [f.benefit_level * n for f, n in zip(funds, persons, strict=False)])
@@ -401,12 +402,14 @@ def check(rec: MonthRecord, persons_alive: int) -> None:
                                 f"priced {priced:.2f}, patients and funds paid {paid:.2f}")
     for k, fund in enumerate(rec.funds):
         change = fund.pooled_reserve + fund.account_balance - fund.opening_reserve - fund.opened
-        flow = fund.flows.revenue - fund.flows.expenditure
+        transfer = fund.flows.pooling_transfer  # from other regions (population=province)
+        flow = fund.flows.revenue - fund.flows.expenditure + transfer
         terms = (fund.pooled_reserve, fund.account_balance, fund.opening_reserve, fund.opened,
-                 fund.flows.revenue, fund.flows.expenditure)
+                 fund.flows.revenue, fund.flows.expenditure, transfer)
         if not _close(change, flow, scale=max(abs(t) for t in terms)):
             raise ConservationError(f"{where}: fund {k} reserve changed by {change:.2f} "
-                                    f"but revenue - expenditure = {flow:.2f}")
+                                    f"but revenue - expenditure + pooling transfers = "
+                                    f"{flow:.2f}")
     expected = (rec.opening_persons + rec.n_births + rec.n_immigrants
                 - rec.deaths_by_group.sum() - rec.emigrants_by_group.sum())
     if persons_alive != expected:

@@ -170,11 +170,28 @@ class CareUseConfig:
 
 
 @dataclass
+class RegionConfig:
+    """One prefecture of a province (``population=province``): the levers in which it differs
+    from the province's base config (``model/province.py`` applies them)."""
+
+    name: str = "region"
+    share: float = probability(0.25)  # share of the province's persons; shares sum to 1
+    old_age_factor: float = between(1.0, 0.1, 5.0)  # weight of persons aged 65+ at start
+    urban_share: float = probability(0.639)
+    # Resident incomes and the average wage (contribution base) relative to the base config.
+    income_factor: float = between(1.0, 0.1, 5.0)
+    # Hospital beds per 1,000 persons (every tier) relative to the base config.
+    beds_factor: float = between(1.0, 0.1, 5.0)
+
+
+@dataclass
 class PopulationConfig:
     size: int = _checked(100_000, "positive_int")  # simulated persons
     start_year: int = _checked(2025, "start_year")
     end_year: int = _checked(2050, "end_year")  # last simulated year, inclusive
-    region_type: str = one_of("prefecture", "prefecture")
+    # ``prefecture``: one pooling region; ``province``: the ``regions`` below, each a
+    # prefecture model stepped in lockstep with the others (model/province.py).
+    region_type: str = one_of("prefecture", "prefecture", "province")
     # The initial population by age and sex from a file of one's own (CSV or Parquet; columns
     # age, sex, persons and optionally urban_share; model/user_tables.py) instead of the
     # census projected to the start year. Empty: the census.
@@ -220,6 +237,11 @@ class PopulationConfig:
     resident_income_lognormal_sigma: float = nonneg(0.7)
     hospitals: HospitalsConfig = field(default_factory=HospitalsConfig)
     care_use: CareUseConfig = field(default_factory=CareUseConfig)
+    # Age structure: census persons aged 65+ at the start weighted by this factor (1: the
+    # census as projected; 1.35 turns the national 13.5 % 65+ share of 2020 into ~17.4 %).
+    old_age_factor: float = between(1.0, 0.1, 5.0)
+    # The prefectures of a province (region_type=province; conf/population/province.yaml).
+    regions: list[RegionConfig] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------------------
@@ -770,6 +792,14 @@ class BenefitsConfig:
 
 
 @dataclass
+class PoolingConfig:
+    """How the funds of a province's prefectures share risk (model/policies/pooling.py)."""
+
+    _target_: str = "sanyi.model.policies.pooling.PrefecturePooling"
+    name: str = "prefecture"
+
+
+@dataclass
 class MarketConfig:
     # A medicines catalogue of one's own (CSV or Parquet with the columns of
     # model/data/vbp_catalogue.csv that the model reads; model/user_tables.py) instead of the
@@ -795,6 +825,7 @@ class SanyiConfig:
     pricing: Any = field(default_factory=lambda: _defaults(PricingConfig))
     benefits: Any = field(default_factory=lambda: _defaults(BenefitsConfig))
     protection: Any = field(default_factory=lambda: _defaults(ProtectionConfig))
+    pooling: Any = field(default_factory=lambda: _defaults(PoolingConfig))
     progress: bool = True  # show a progress bar
     # Collect monthly charts with Mesa's DataCollector (the dashboard does; batch runs need
     # only the ledger, so they skip the per-month cost).
@@ -821,7 +852,7 @@ class SanyiConfig:
 
 FAMILIES: dict[str, type] = {"payment": PaymentConfig, "procurement": ProcurementConfig,
                               "pricing": PricingConfig, "benefits": BenefitsConfig,
-                              "protection": ProtectionConfig}
+                              "protection": ProtectionConfig, "pooling": PoolingConfig}
 
 
 def _defaults(config: type) -> dict[str, Any]:

@@ -31,7 +31,7 @@ from sanyi.model.validation import describe_schema_error, validate
 # The Hydra groups are installed with the package (``sanyi.conf``): runs work from any folder.
 CONF_DIR = Path(str(resources.files("sanyi.conf")))
 GROUPS = ("population", "scenario", "behaviour", "payment", "procurement", "pricing",
-          "benefits", "protection", "experiment")
+          "benefits", "protection", "pooling", "experiment")
 _LOCK = threading.Lock()  # Hydra's plugin registry is a process-wide singleton
 
 

@@ -437,6 +437,16 @@ METRICS: tuple[Metric, ...] = (
     Metric("supplier_entries", "count", FLOW, MARKET, "Makers that entered a molecule",
            raw="supplier_entries", scaled=False),
 )
+# Pooling across a province's prefectures (population=province, model/policies/pooling.py):
+# money moved between regions' pooled funds is neither revenue nor expenditure, so the
+# reserve identity is reserve change = revenue - expenditure + pooling transfers.
+GROUP_FLOWS += ("pooling_transfer",)
+FUND_QUANTITIES += ("pooling_transfer",)
+METRICS += (
+    _money("pooling_transfer_yuan", "Net money received from other regions' pooled funds or "
+           "the provincial adjustment fund (negative: paid out; zero for one prefecture)",
+           "pooling_transfer"),
+)
 BY_NAME = {m.name: m for m in METRICS}
 
 

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import mesa
@@ -34,7 +35,7 @@ from sanyi.model.batches import (
     drg_group,
 )
 from sanyi.model.bookkeeping import FundState, MonthRecord
-from sanyi.model.config import SanyiConfig
+from sanyi.model.config import ConfigError, SanyiConfig
 from sanyi.model.history import CaseHistory
 from sanyi.model.ledger import Ledger
 from sanyi.model.medicine_supply import MedicineSupply
@@ -48,6 +49,31 @@ from sanyi.model.validation import validate
 POVERTY_LINE_YEAR = 2020  # prices of protection.poverty_line_2020_yuan
 CAPACITY_MARGIN = 1.08  # spare slots for births and immigrants before arrays must grow
 UNINSURED = 2
+
+
+@dataclass
+class OpenMonth:
+    """A month begun (``SanyiModel.begin_month``) whose claims the funds have not paid yet."""
+
+    rec: MonthRecord
+    now: int
+    episodes: Episodes
+    adherent: np.ndarray
+    claims: Claims
+    went_without: np.ndarray  # (products, persons) gone without, from the pharmacy
+    deaths: np.ndarray
+    emigrants: np.ndarray
+    lumps: np.ndarray  # the payment method's lump sums (funds, hospitals)
+
+
+@dataclass
+class YearEnd:
+    """December's year-end amounts, (funds, hospitals): what the funds pay (negative:
+    recover), of which audits' recoveries and retained tender savings."""
+
+    settlements: np.ndarray
+    recovered: np.ndarray
+    retained: np.ndarray
 
 
 class SanyiModel(mesa.Model):
@@ -67,6 +93,10 @@ class SanyiModel(mesa.Model):
         elif overrides or options:
             raise TypeError("give either a config or overrides/options, not both")
         cfg = validate(cfg)
+        if cfg.population.region_type != "prefecture":
+            raise ConfigError("invalid config: population.region_type="
+                              f"{cfg.population.region_type!r}; allowed: 'prefecture' for one "
+                              "SanyiModel (a province runs as sanyi.model.province.Province)")
         super().__init__(rng=cfg.seed)
         self.cfg = cfg
         self.streams = Streams(cfg.seed)
@@ -265,6 +295,15 @@ class SanyiModel(mesa.Model):
         """One month. After the last month of the end year a step does nothing."""
         if not self.running:
             return
+        self.finish_month(self.begin_month())
+
+    def begin_month(self) -> OpenMonth:
+        """The month up to the funds' payment of claims: revenue, illness, care, bills, prices.
+
+        A province (``model/province.py``) runs this in every region, moves money between the
+        regions' funds by its pooling rule (``FundMonth.pooling_transfer``), then finishes
+        each region's month; a lone prefecture does both halves at once.
+        """
         pop, now = self.population, self.now
         rec = self._open_record()
         self.funds.do("collect", pop, self.year, self.demography.births_per_month)
@@ -278,20 +317,47 @@ class SanyiModel(mesa.Model):
         self.benefits.cover(claims, pop, self.benefit_levels)
         deaths = self.demography.deaths(pop, now, who[dies])
         emigrants = self.demography.emigrants(pop, now, deaths)
-        self._settle(claims, np.concatenate([deaths, emigrants]), rec)
-        self.protection.cover(claims, pop)
+        lumps = self._price(claims)
+        return OpenMonth(rec, now, episodes, adherent, claims, went_without, deaths, emigrants,
+                         lumps)
+
+    def pooled_due(self, month: OpenMonth) -> np.ndarray:
+        """What each fund's pooled reserve must pay this month (claims' item-based share,
+        settlements and lump sums, cash benefits, the critical-illness premium), simulated yuan,
+        one value per fund."""
+        e, claims = month.claims.episodes, month.claims
+        return np.array([float(claims.fund_pay[e.fund == f.scheme_index].sum())
+                         + float(claims.settlement[e.fund == f.scheme_index].sum()
+                                 + month.lumps[f.scheme_index].sum())
+                         + f.month.cash_benefits + f.month.critical_illness_premium
+                         for f in self.funds])
+
+    def finish_month(self, month: OpenMonth) -> None:
+        """The rest of the month: funds pay, care goes on, December's settlements, books."""
+        self.pay_month(month)
+        if self.month == 12:
+            self.pay_year_end(month.rec, self.year_end_dues(month.rec))
+        self.close_month(month.rec)
+
+    def pay_month(self, month: OpenMonth) -> None:
+        """Funds pay the claims; people leave and arrive; chronic care goes on."""
+        pop, now, rec = self.population, month.now, month.rec
+        self._settle(month.claims, np.concatenate([month.deaths, month.emigrants]), rec,
+                     month.lumps)
+        self.protection.cover(month.claims, pop)
         rec.protection = self.protection.month(pop, self._resident_contribution())
         self._buy_medicines(rec)
-        self._leave(deaths, emigrants, rec)
+        self._leave(month.deaths, month.emigrants, rec)
         self._arrive(now, rec)
-        self.cascade.diagnose(pop, episodes.person)
+        self.cascade.diagnose(pop, month.episodes.person)
         self.cascade.initiate(pop)
         u = self.streams.chronic_care.uniforms(pop.capacity)
-        self.cascade.follow_up(pop, adherent, u)
-        self.cascade.go_without(pop, *went_without, u)
+        self.cascade.follow_up(pop, month.adherent, u)
+        self.cascade.go_without(pop, *month.went_without, u)
         update_hrql(pop, now)
-        if self.month == 12:
-            self._settle_year_end(rec)
+
+    def close_month(self, rec: MonthRecord) -> None:
+        """Book and check the month; December closes the year; the clock moves on."""
         self._close_record(rec)
         if self.month == 12:
             self.close_year()
@@ -337,18 +403,24 @@ class SanyiModel(mesa.Model):
         self.population.readmit_due[claims.episodes.person[back]] = (
             claims.episodes.diagnosis[back] + 1)
 
-    def _settle(self, claims: Claims, leavers: np.ndarray, rec: MonthRecord) -> None:
-        """The payment method prices each claim; funds pay hospitals their members' share.
+    def _price(self, claims: Claims) -> np.ndarray:
+        """The payment method prices each claim; returns its lump sums (funds, hospitals),
+        e.g. capitation."""
+        e = claims.episodes
+        claims.revenue = np.where(e.fund == UNINSURED, claims.total_charge,
+                                  self.payment.price(claims, self.year))
+        self.medicines.note_fund_savings(claims, self.payment.item_based(claims, self.year))
+        return self.payment.lump_sums(self.year)
+
+    def _settle(self, claims: Claims, leavers: np.ndarray, rec: MonthRecord,
+                lumps: np.ndarray) -> None:
+        """Funds pay hospitals their members' share of the priced claims.
 
         Patients have paid their item-based share (``benefits.cover``); the pooled fund pays
         the rest of the method's price. A depleted fund's rule may shift part of its
         item-based share to patients.
         """
         e = claims.episodes
-        claims.revenue = np.where(e.fund == UNINSURED, claims.total_charge,
-                                  self.payment.price(claims, self.year))
-        self.medicines.note_fund_savings(claims, self.payment.item_based(claims, self.year))
-        lumps = self.payment.lump_sums(self.year)  # (funds, hospitals), e.g. capitation
         settlement = claims.settlement
         outflow = float(self.population.account[leavers].sum(dtype=np.float64))
         for fund in self.funds:
@@ -446,16 +518,22 @@ class SanyiModel(mesa.Model):
         return networks.supply_contracts(purchases, m.supplier, m.n_suppliers,
                                          m.winner & m.active)
 
-    def _settle_year_end(self, rec: MonthRecord) -> None:
-        """December: the payment method's year-end settlements, booked as their own flow."""
+    def year_end_dues(self, rec: MonthRecord) -> YearEnd:
+        """December: what the funds owe hospitals at year end (the payment method's
+        settlements less audits' recoveries, plus retained tender savings)."""
         self.history.add_members(self._members_by_home()[:2] * 12)
         recovered = self._audit()
         self._record_hospitals(recovered.sum(axis=0))
         retained = self.medicines.retained_savings()
         rec.retained_savings = float(retained.sum())
         settlements = self.payment.year_end(self.year, self.history) - recovered + retained
-        for fund, amounts, audit, kept in zip(self.funds, settlements, recovered, retained,
-                                              strict=True):
+        return YearEnd(settlements, recovered, retained)
+
+    def pay_year_end(self, rec: MonthRecord, dues: YearEnd) -> None:
+        """December: the funds pay the year-end settlements, booked as their own flow."""
+        settlements = dues.settlements
+        for fund, amounts, audit, kept in zip(self.funds, settlements, dues.recovered,
+                                              dues.retained, strict=True):
             fund.settle_year_end(float(amounts.sum()), float(audit.sum()), float(kept.sum()))
         for hospital, amount in zip(self.hospital_list, settlements.sum(axis=0), strict=True):
             hospital.receive(float(amount))

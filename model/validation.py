@@ -145,6 +145,7 @@ def _check_cross_field(cfg: SanyiConfig) -> None:
             raise _fail(f"population.care_use.{key}", getattr(pop.care_use, key),
                         "3 numbers (mild, moderate, severe)")
     _check_payment_switch(cfg)
+    _check_regions(cfg)
     adj = cfg.benefits.adjustment
     if adj.lower_months > adj.upper_months:
         raise _fail("benefits.adjustment.lower_months", adj.lower_months,
@@ -169,6 +170,50 @@ def _check_payment_switch(cfg: SanyiConfig) -> None:
         raise _fail("payment.start_year", cfg.payment.start_year,
                     f"a year after population.start_year ({start}): {cfg.payment.name} learns "
                     "its rates from the fee-for-service claims of the years before the switch")
+
+
+REGION_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _check_regions(cfg: SanyiConfig) -> None:
+    """A province lists at least two regions with distinct names and shares summing to 1;
+    a prefecture lists none; pooling across regions needs a province."""
+    from sanyi.model.config import RegionConfig
+
+    pop = cfg.population
+    if pop.region_type != "province":
+        if pop.regions:
+            raise _fail("population.regions", [r.name for r in pop.regions],
+                        "an empty list unless population.region_type=province")
+        if cfg.pooling.name != "prefecture":
+            raise _fail("pooling", cfg.pooling.name,
+                        "prefecture unless population=province (several regions to pool)")
+        return
+    if len(pop.regions) < 2:
+        raise _fail("population.regions", [r.name for r in pop.regions],
+                    "a list of at least 2 regions when population.region_type=province")
+    seen: set[str] = set()
+    for i, region in enumerate(pop.regions):
+        key = f"population.regions.{i}"
+        if not REGION_NAME.match(region.name) or region.name == "all":
+            raise _fail(f"{key}.name", region.name,
+                        "lower-case letters, digits and _ starting with a letter, not 'all'")
+        if region.name in seen:
+            raise _fail(f"{key}.name", region.name, "a name no other region has")
+        seen.add(region.name)
+        _walk(region, RegionConfig, key + ".")
+        if region.share <= 0:
+            raise _fail(f"{key}.share", region.share, "a share in (0, 1]")
+    total = sum(r.share for r in pop.regions)
+    if abs(total - 1.0) > 1e-6:
+        raise _fail("population.regions", [r.share for r in pop.regions],
+                    f"shares that sum to 1 (they sum to {total:g})")
+    if cfg.checkpoint.every_years:
+        raise _fail("checkpoint.every_years", cfg.checkpoint.every_years,
+                    "0 with population=province (a province is not checkpointed yet)")
+    if cfg.resume_from:
+        raise _fail("resume_from", cfg.resume_from,
+                    "'' with population=province (a province is not checkpointed yet)")
 
 
 def _check_year_key(key: str, year: str) -> None:

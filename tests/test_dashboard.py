@@ -43,6 +43,7 @@ def test_every_option_of_a_group_is_in_its_menu() -> None:
 
 def test_an_option_added_to_conf_appears_in_the_menu_by_itself(conf_copy: Path) -> None:
     (conf_copy / "payment" / "drg.yaml").write_text("name: drg\nstart_year: 2025\n")
+    shutil.rmtree(conf_copy / "pooling", ignore_errors=True)  # as before the pooling options
     (conf_copy / "pooling").mkdir()
     for option in ("prefecture", "provincial"):
         (conf_copy / "pooling" / f"{option}.yaml").write_text(f"name: {option}\n")

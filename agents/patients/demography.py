@@ -28,6 +28,24 @@ WORKING_AGE_EDGES = np.array([16, 25, 35, 45, 55, 200])  # bands of urban_worker
 MIGRANT_AGES = (18, 46)  # movers are young adults
 
 
+OLD_AGE = 65  # the census statistic the age tilt moves: the share aged 65+
+
+
+def tilt_old_age(table: np.ndarray, factor: float) -> np.ndarray:
+    """Persons by age (rows) and sex with those aged 65+ weighted by ``factor``.
+
+    A region older or younger than the census table (``population.old_age_factor``): with
+    national 65+ share s, the tilted share is factor·s / (factor·s + 1 - s), so a factor of
+    1.35 turns 13.5 % into 17.4 % (Liaoning in the 2020 census). Ages below 65 keep their
+    relative sizes. A factor of 1 returns the table itself.
+    """
+    if factor == 1.0:
+        return table
+    tilted = np.array(table, dtype=float, copy=True)
+    tilted[OLD_AGE:] *= factor
+    return tilted
+
+
 def wage_index(cfg: SanyiConfig, year: int) -> float:
     """Average wage of a year relative to the price year of the schedules."""
     return inputs.growth_index(cfg.scenario.wage_path(), year, cfg.pricing.price_year)
@@ -53,6 +71,7 @@ class Demography:
         cfg, rng = self.cfg, self.streams.init.rng
         year = cfg.population.start_year
         table, urban_share = self._initial_cells(year)
+        table = tilt_old_age(table, cfg.population.old_age_factor)
         cells = rng.choice(table.size, size=n, p=(table / table.sum()).ravel())
         idx = pop.allocate(n)
         age, female = np.divmod(cells, 2)

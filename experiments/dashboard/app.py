@@ -29,6 +29,7 @@ from mesa.visualization.utils import update_counter  # noqa: E402
 
 from sanyi.experiments.dashboard import charts, controls, lessons, network_view  # noqa: E402
 from sanyi.experiments.dashboard.classroom import BASELINE, REFORM, Classroom  # noqa: E402
+from sanyi.model.province import Province  # noqa: E402
 
 TITLE = "sanyi: health-insurance reform, live"
 PLAY_INTERVAL_MS = 1  # the simulation is the slow part; no extra wait between redraws
@@ -170,6 +171,8 @@ def Networks(model: Classroom) -> None:
     update_counter.get()
     run = model.runs[REFORM]
     note = " (reform run)" if BASELINE in model.runs else ""
+    if isinstance(run, Province):  # a province's networks: its first region's
+        run, note = run.regions[0], f"{note} of {run.names[0]}"
     with solara.Card(f"Networks{note}"), solara.Columns([1, 1]):
         solara.FigureEcharts(network_view.alliance_option(run), responsive=True,
                              attributes={"class": "sanyi-network", "style": CHART_STYLE})

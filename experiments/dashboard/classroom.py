@@ -18,8 +18,10 @@ import numpy as np
 import pandas as pd
 
 from sanyi.experiments.dashboard import controls, lessons
+from sanyi.model import configure
 from sanyi.model.config import ConfigError
 from sanyi.model.model import SanyiModel
+from sanyi.model.province import Province, simulation
 
 REFORM, BASELINE = "reform", "baseline"
 
@@ -38,7 +40,7 @@ class Classroom(mesa.Model):
         self.values = dict(kwargs)
         self.lesson = lessons.by_key(lesson) if lesson else None
         self.error: str | None = None
-        self.runs: dict[str, SanyiModel] = {}
+        self.runs: dict[str, SanyiModel | Province] = {}
         self._lock = threading.Lock()
         self._frames: dict[str, tuple[int, pd.DataFrame]] = {}  # run -> (months, series)
         try:
@@ -116,6 +118,8 @@ class Classroom(mesa.Model):
         return reform.to_numpy()[:n] - baseline.to_numpy()[:n]
 
 
-def _build(values: Mapping[str, Any]) -> SanyiModel:
-    """A run from control values, collecting monthly series for the charts."""
-    return SanyiModel(**controls.model_options(values), collect_monthly=True, progress=False)
+def _build(values: Mapping[str, Any]) -> SanyiModel | Province:
+    """A run from control values, collecting monthly series for the charts (a province's
+    series are the province's as a whole: its ``all`` rows)."""
+    options = {**controls.model_options(values), "collect_monthly": True, "progress": False}
+    return simulation(configure.compose(configure.overrides_from_options(options)))

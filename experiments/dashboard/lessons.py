@@ -31,12 +31,14 @@ class Lesson:
     baseline: Mapping[str, Any]  # levers the baseline run sets differently
     brought_by: str = ""  # the issue that builds the missing levers, for the disabled button
     watch: tuple[str, ...] = field(default=())  # chart keys to look at first
+    # Parts of the page the lesson needs that are not built yet (named in the disabled button).
+    needs: tuple[str, ...] = field(default=())
 
     def missing(self, conf_dir: Path = configure.CONF_DIR) -> list[str]:
         """Levers this lesson needs that ``conf/`` does not have yet (``payment=drg`` ...)."""
         needed = [*self.reform.items(), *self.baseline.items()]
         return [f"{k}={v}" if _is_group(k, conf_dir) else k.replace("__", ".")
-                for k, v in needed if not _exists(k, v, conf_dir)]
+                for k, v in needed if not _exists(k, v, conf_dir)] + list(self.needs)
 
     def available(self, conf_dir: Path = configure.CONF_DIR) -> bool:
         return not self.missing(conf_dir)
@@ -120,7 +122,10 @@ LESSONS: tuple[Lesson, ...] = (
         "pooling the oldest city's fund runs dry first; watch how provincial pooling delays it.",
         reform={"population": "province", "pooling": "provincial", **TEN_YEARS},
         baseline={"pooling": "prefecture"}, brought_by="the pooling issue",
-        watch=("reserve_months",)),
+        watch=("reserve_months",),
+        # The levers exist, but the charts show a province as a whole; the oldest city's
+        # fund, which this lesson is about, is not charted yet.
+        needs=("charts of each city's reserve",)),
 )
 
 
