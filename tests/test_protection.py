@@ -135,3 +135,15 @@ def test_a_bad_protection_value_is_refused_naming_the_key(override: str) -> None
     key = override.split("=")[0]
     with pytest.raises(ConfigError, match=f"{key}.*allowed"):
         config(*MULTI_TIER, override)
+
+
+def test_layers_at_their_extremes_keep_every_claim_share_non_negative() -> None:
+    # debug=true checks each claim's shares every month, the layers' included: half the
+    # population assisted and nearly everyone insured commercially still pays no one twice.
+    model = run_model(config(*MULTI_TIER, "debug=true", "protection.assistance.eligible_share=0.5",
+                             "protection.commercial.takeup_at_reference=0.99",
+                             "protection.commercial.premium_elasticity=-5", size=2_000))
+    total = annual(model)
+    total = total[total.scheme == "all"]
+    assert (total.assisted_persons > 0).all() and (total.commercial_takeup > 0.5).all()
+    assert np.isfinite(total.oop_yuan).all() and (total.oop_yuan > 0).all()
