@@ -10,10 +10,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from sanyi.agents.patients.population import UNINSURED
 from sanyi.model.bookkeeping import ConservationError
 from sanyi.model.config import ConfigError
 from sanyi.model.model import SanyiModel
-from sanyi.model.policies.protection import ExperienceRating, MultiTier, MultiTierConfig
+from sanyi.model.policies.protection import (
+    ASSISTED,
+    ExperienceRating,
+    MultiTier,
+    MultiTierConfig,
+)
 from tests.conftest import annual, clearly_positive, config, final, paired_gaps, run_model
 
 MULTI_TIER = ("protection=multi_tier",)
@@ -147,3 +153,14 @@ def test_layers_at_their_extremes_keep_every_claim_share_non_negative() -> None:
     total = total[total.scheme == "all"]
     assert (total.assisted_persons > 0).all() and (total.commercial_takeup > 0.5).all()
     assert np.isfinite(total.oop_yuan).all() and (total.oop_yuan > 0).all()
+
+
+def test_assistance_pays_the_contribution_so_no_recipient_stays_uninsured() -> None:
+    model = SanyiModel(config(*MULTI_TIER, size=4_000))  # January's rules have run
+    pop = model.population
+    assisted = pop.alive & ((pop.protection & ASSISTED) > 0)
+    assert assisted.sum() == round(0.06 * pop.n_alive)
+    assert not (assisted & (pop.scheme == UNINSURED)).any()
+    # without the layer, the same poorest persons include some uninsured
+    alone = SanyiModel(config(*without("assistance"), size=4_000)).population
+    assert (assisted & (alone.scheme == UNINSURED)).any()

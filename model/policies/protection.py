@@ -10,9 +10,9 @@ statutory order on what the patient still owes:
    assistance recipients the threshold is halved, the rates are 5 points higher and there
    is no ceiling (State Council General Office 2015 No. 57; NHSA 2019 No. 30);
 2. **medical assistance** (医疗救助) for low-income persons, financed by the government
-   budget, not the funds: it pays their resident contribution and a share of the in-scope
-   costs still owed, within a yearly limit (State Council General Office 2021 No. 42: at
-   least 70 % for the poorest groups);
+   budget, not the funds: it pays their resident contribution (so none of them stays
+   uninsured) and a share of the in-scope costs still owed, within a yearly limit (State
+   Council General Office 2021 No. 42: at least 70 % for the poorest groups);
 3. **commercial supplements** (惠民保): voluntary city-level policies with a flat premium,
    paying part of large out-of-pocket costs above a high deductible, including some items
    outside the policy scope. Take-up rises with age, chronic conditions and income (adverse
@@ -38,8 +38,11 @@ from typing import Protocol
 import numpy as np
 
 from sanyi.agents.patients.population import (
+    CHILD_AGE_YEARS,
     FUND_OF_SCHEME,
     POPCOUNT,
+    RESIDENT_ADULT,
+    RESIDENT_CHILD,
     UNINSURED,
     PatientPopulation,
 )
@@ -275,7 +278,9 @@ class MultiTier:
         self.critical_illness.reprice()
         pop.protection[:] = 0
         if self.cfg.assistance.enabled:
-            pop.protection[self._eligible(pop)] |= ASSISTED
+            assisted = self._eligible(pop)
+            pop.protection[assisted] |= ASSISTED
+            self._enrol_assisted(pop, now, assisted)
         if self.cfg.commercial.enabled:
             pop.protection[self._enrol(pop, now, rng)] |= COMMERCIAL
 
@@ -288,6 +293,14 @@ class MultiTier:
             return alive[:0]
         rank = pop.income[alive] / np.where(pop.rural[alive], a.rural_income_weight, 1.0)
         return alive[np.argpartition(rank, n - 1)[:n]]
+
+    @staticmethod
+    def _enrol_assisted(pop: PatientPopulation, now: int, assisted: np.ndarray) -> None:
+        """Assistance pays the resident contribution, so no recipient stays uninsured: the
+        uninsured among them join the resident scheme for the year (资助参保)."""
+        joining = assisted[pop.scheme[assisted] == UNINSURED]
+        adult = pop.age_years(now)[joining] >= CHILD_AGE_YEARS
+        pop.scheme[joining] = np.where(adult, RESIDENT_ADULT, RESIDENT_CHILD).astype(np.uint8)
 
     def _enrol(self, pop: PatientPopulation, now: int, rng: np.random.Generator) -> np.ndarray:
         """Each insured person takes the policy for the year with a probability rising with
