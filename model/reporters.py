@@ -30,7 +30,8 @@ SERIES: tuple[tuple[str, str], ...] = (
 )
 # Annual-only metrics (``annual_only`` in ``model/metrics.py``) are booked in December for the
 # calendar year: the series holds the year's value in December and NaN in other months.
-ANNUAL_SERIES: tuple[tuple[str, str], ...] = (("catastrophic_rate", "all"),)
+ANNUAL_SERIES: tuple[tuple[str, str], ...] = (("catastrophic_rate", "all"),
+                                              ("catastrophic_rate_q1", "all"))
 
 
 def month_metrics(model: SanyiModel) -> dict[str, np.ndarray]:

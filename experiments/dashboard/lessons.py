@@ -116,6 +116,14 @@ LESSONS: tuple[Lesson, ...] = (
         baseline={"pricing": "zero_markup"}, brought_by="the medicines issue",
         watch=("spending", "oop")),
     Lesson(
+        "protection", "Basic insurance vs multi-tier protection",
+        "Basic insurance leaves patients a large share of big bills. The reform run adds "
+        "critical-illness insurance, medical assistance for the poorest and a commercial "
+        "supplement; watch catastrophic spending fall for the poorest fifth (assistance) far "
+        "more than for all persons, as the other layers pay only the largest bills.",
+        reform={"protection": "multi_tier", **TEN_YEARS}, baseline={"protection": "basic"},
+        watch=("catastrophic", "oop")),
+    Lesson(
         "pooling", "Prefecture vs provincial pooling",
         "A province of several cities can keep one fund per city or pool them in one provincial "
         "fund, so that young cities' surpluses pay for old cities' deficits. With prefecture "
