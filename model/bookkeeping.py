@@ -18,6 +18,7 @@ from sanyi.agents.patients.care import DemandTally
 from sanyi.agents.patients.population import FUND_OF_SCHEME, RETIREE, WORKER, PatientPopulation
 from sanyi.model.batches import ACUTE_VISIT, ADMISSION, CHRONIC_VISIT, PRIMARY, TIER_NAMES, Claims
 from sanyi.model.ledger import Ledger
+from sanyi.model.metrics import AGE_GROUPS, CHRONIC_GROUPS, INCOME_QUINTILES, RESIDENCES
 from sanyi.model.policies.protection import COMMERCIAL, ProtectionMonth
 
 RELATIVE_TOLERANCE = 1e-9
@@ -166,7 +167,7 @@ def _count_cascade(pop: PatientPopulation, now: int) -> dict[str, np.ndarray]:
     return counts
 
 
-QUINTILES = 5
+QUINTILES = len(INCOME_QUINTILES)
 
 
 def _count_protection(pop: PatientPopulation, now: int, poverty_line: float) -> dict[str, float]:
@@ -184,21 +185,19 @@ def _count_protection(pop: PatientPopulation, now: int, poverty_line: float) -> 
                 "overshoot": np.maximum(np.minimum(oop / np.maximum(income, 1.0), 1.0)
                                         - CATASTROPHIC_SHARE_OF_INCOME, 0.0)}
     edges = np.quantile(income, np.linspace(0, 1, QUINTILES + 1)[1:-1]) if alive.size else []
-    splits = {
-        "income": (np.searchsorted(edges, income, side="right"),
-                   [f"q{k + 1}" for k in range(QUINTILES)]),
-        "residence": (pop.rural[alive].astype(np.int64), ["urban", "rural"]),
-        "age": ((pop.age_years(now)[alive] >= 60).astype(np.int64), ["under60", "60plus"]),
-        "chronic": ((pop.conditions[alive] > 0).astype(np.int64), ["no_chronic", "chronic"]),
-    }
-    insured = (pop.protection[alive] & COMMERCIAL) > 0
+    protection = {"persons": None, **outcomes}
+    takeup = {"persons": None, "commercial": (pop.protection[alive] & COMMERCIAL) > 0}
+    splits = (  # (group of each person, the groups' names, what is counted in each)
+        (np.searchsorted(edges, income, side="right"), INCOME_QUINTILES, protection),
+        (pop.rural[alive].astype(np.int64), RESIDENCES, protection),
+        ((pop.age_years(now)[alive] >= 60).astype(np.int64), AGE_GROUPS, takeup),
+        ((pop.conditions[alive] > 0).astype(np.int64), CHRONIC_GROUPS, takeup),
+    )
     out: dict[str, float] = {"impoverished_all": float(outcomes["impoverished"].sum()),
                              "catastrophic25_all": float(outcomes["catastrophic25"].sum()),
                              "overshoot_all": float(outcomes["overshoot"].sum()),
                              "persons_all": float(alive.size)}
-    for split, (key, names) in splits.items():
-        counted = dict(persons=None, **outcomes) if split in ("income", "residence") else {
-            "persons": None, "commercial": insured}
+    for key, names, counted in splits:
         for what, mask in counted.items():
             counts = np.bincount(key, weights=mask, minlength=len(names))
             out |= {f"{what}_{name}": float(v) for name, v in zip(names, counts, strict=True)}

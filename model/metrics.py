@@ -53,11 +53,17 @@ GROUP_FLOWS = (
 )
 # Who the protection outcomes are counted for (income quintiles, 1 = poorest; residence)
 # and commercial take-up (age, chronic illness).
-PROTECTION_SPLITS = ("q1", "q2", "q3", "q4", "q5", "urban", "rural")
-TAKEUP_SPLITS = ("under60", "60plus", "no_chronic", "chronic")
+# (model/bookkeeping.py counts them under these names.)
+INCOME_QUINTILES = ("q1", "q2", "q3", "q4", "q5")
+RESIDENCES = ("urban", "rural")
+AGE_GROUPS = ("under60", "60plus")
+CHRONIC_GROUPS = ("no_chronic", "chronic")
+PROTECTION_SPLITS = INCOME_QUINTILES + RESIDENCES
+TAKEUP_SPLITS = AGE_GROUPS + CHRONIC_GROUPS
 _SPLIT_LABELS = ("poorest income quintile", "second income quintile", "middle income quintile",
                  "fourth income quintile", "richest income quintile", "urban residents",
                  "rural residents")
+_TAKEUP_LABELS = ("under 60", "aged 60+", "no chronic condition", "with a chronic condition")
 # Raw quantities booked once per month for the whole market.
 MARKET_FLOWS = ("market_units", "market_value_current", "market_value_base", "winner_units",
                 "hhi_weighted", "hospital_costs", "bed_days_primary", "bed_days_secondary",
@@ -128,6 +134,16 @@ def _ratio(name: str, unit: str, label: str, numerator: str, denominator: str,
 
 def _market(name: str, unit: str, label: str, numerator: str, denominator: str) -> Metric:
     return Metric(name, unit, RATIO, MARKET, label, numerator=numerator, denominator=denominator)
+
+
+def _by_split(name: str, unit: str, label: str, counted: str,
+              splits: tuple[str, ...] = PROTECTION_SPLITS,
+              labels: tuple[str, ...] = _SPLIT_LABELS) -> tuple[Metric, ...]:
+    """A December share per group of persons (``<name>_<group>``): the group's ``counted``
+    persons over all its persons, both booked market-wide by ``model/bookkeeping.py``."""
+    return tuple(Metric(f"{name}_{who}", unit, RATIO, MARKET, f"{label}, {what}",
+                        raw=f"{counted}_{who}/persons_{who}", scaled=False, annual_only=True)
+                 for who, what in zip(splits, labels, strict=True))
 
 
 METRICS: tuple[Metric, ...] = (
@@ -285,31 +301,23 @@ METRICS: tuple[Metric, ...] = (
            annual_only=True),
     _ratio("catastrophic_rate", "share", "Catastrophic health expenditure rate (SDG 3.8.2, 10 %)",
            "catastrophic_persons", "persons", annual_only=True),
-    *(Metric(f"catastrophic_rate_{who}", "share", RATIO, MARKET,
-             f"Catastrophic health expenditure rate, {label}",
-             raw=f"catastrophic_{who}/persons_{who}", scaled=False, annual_only=True)
-      for who, label in zip(PROTECTION_SPLITS, _SPLIT_LABELS, strict=True)),
+    *_by_split("catastrophic_rate", "share", "Catastrophic health expenditure rate",
+               "catastrophic"),
     Metric("catastrophic_rate_25", "share", RATIO, MARKET, "Catastrophic health expenditure "
            "rate at SDG 3.8.2's higher threshold (25 % of income)",
            raw="catastrophic25_all/persons_all", scaled=False, annual_only=True),
-    *(Metric(f"catastrophic_rate_25_{who}", "share", RATIO, MARKET,
-             f"Catastrophic health expenditure rate (25 %), {label}",
-             raw=f"catastrophic25_{who}/persons_{who}", scaled=False, annual_only=True)
-      for who, label in zip(PROTECTION_SPLITS, _SPLIT_LABELS, strict=True)),
+    *_by_split("catastrophic_rate_25", "share", "Catastrophic health expenditure rate (25 %)",
+               "catastrophic25"),
     Metric("catastrophic_gap", "share of income", RATIO, MARKET, "Catastrophic gap: mean over "
            "persons of out-of-pocket spending's excess over 10 % of income (0 below it)",
            raw="overshoot_all/persons_all", scaled=False, annual_only=True),
-    *(Metric(f"catastrophic_gap_{who}", "share of income", RATIO, MARKET,
-             f"Catastrophic gap (10 %), {label}", raw=f"overshoot_{who}/persons_{who}",
-             scaled=False, annual_only=True)
-      for who, label in zip(PROTECTION_SPLITS, _SPLIT_LABELS, strict=True)),
+    *_by_split("catastrophic_gap", "share of income", "Catastrophic gap (10 %)", "overshoot"),
     Metric("impoverishment_rate", "share", RATIO, MARKET, "Share of persons pushed below the "
            "poverty line by out-of-pocket spending of the year", raw="impoverished_all/persons_all",
            scaled=False, annual_only=True),
-    *(Metric(f"impoverishment_rate_{who}", "share", RATIO, MARKET,
-             f"Share of persons pushed below the poverty line by out-of-pocket spending, {label}",
-             raw=f"impoverished_{who}/persons_{who}", scaled=False, annual_only=True)
-      for who, label in zip(PROTECTION_SPLITS, _SPLIT_LABELS, strict=True)),
+    *_by_split("impoverishment_rate", "share",
+               "Share of persons pushed below the poverty line by out-of-pocket spending",
+               "impoverished"),
     # -- protection beyond basic insurance (protection=multi_tier) ----------------------
     _money("critical_illness_paid_yuan", "Paid by critical-illness insurance on claims",
            "critical_illness_paid", rule=SUM),
@@ -335,12 +343,8 @@ METRICS: tuple[Metric, ...] = (
     _ratio("commercial_premium_per_enrollee_yuan", "yuan per enrollee-year",
            "Commercial premium per insured person", "commercial_premiums_yuan",
            "commercial_enrollees", per="year"),
-    *(Metric(f"commercial_takeup_{who}", "share", RATIO, MARKET,
-             f"Share of persons with a commercial supplement, {label}",
-             raw=f"commercial_{who}/persons_{who}", scaled=False, annual_only=True)
-      for who, label in (("under60", "under 60"), ("60plus", "aged 60+"),
-                         ("no_chronic", "no chronic condition"),
-                         ("chronic", "with a chronic condition"))),
+    *_by_split("commercial_takeup", "share", "Share of persons with a commercial supplement",
+               "commercial", TAKEUP_SPLITS, _TAKEUP_LABELS),
     _ratio("chronic_control_rate", "share", "Share of chronic patients under control",
            "controlled_patients", "chronic_patients"),
     Metric("qalys", "QALYs", FLOW, SUM, "Quality-adjusted life years lived", raw="qalys"),
