@@ -242,6 +242,11 @@ class PopulationConfig:
     old_age_factor: float = between(1.0, 0.1, 5.0)
     # The prefectures of a province (region_type=province; conf/population/province.yaml).
     regions: list[RegionConfig] = field(default_factory=list)
+    # One of the 31 provinces (``beijing`` ... ``xinjiang``, model/data/provinces_2020.csv):
+    # this prefecture-type run takes the province's age structure, urban share, incomes and
+    # 2020 census population as represented_persons (model/nation.py; +experiment=nation runs
+    # all 31). Empty: the national defaults above.
+    province: str = ""
 
 
 # ---------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from sanyi.agents.fund import FUND_NAMES
-from sanyi.model import bookkeeping, ledger, reporters
+from sanyi.model import bookkeeping, ledger, nation, reporters
 from sanyi.model.bookkeeping import ConservationError
 from sanyi.model.config import ConfigError, PoolingConfig, SanyiConfig
 from sanyi.model.ledger import COLUMN, Ledger
@@ -58,20 +58,13 @@ def region_config(cfg: SanyiConfig, index: int) -> SanyiConfig:
     Every region represents ``represented_persons / size`` persons per simulated person, as
     the province does, so regions' ledgers add up to the province's exactly.
     """
-    region = cfg.population.regions[index]
     out = copy.deepcopy(cfg)
     pop = out.population
     scale = cfg.population.represented_persons / cfg.population.size
     pop.size = region_size(cfg, index)
     pop.represented_persons = pop.size * scale
     pop.region_type, pop.regions = "prefecture", []
-    pop.old_age_factor = region.old_age_factor
-    pop.urban_share = region.urban_share
-    pop.urban_resident_income_yuan *= region.income_factor
-    pop.rural_resident_income_yuan *= region.income_factor
-    out.benefits.employee_financing.average_contribution_base_yuan *= region.income_factor
-    for tier in (pop.hospitals.primary, pop.hospitals.secondary, pop.hospitals.tertiary):
-        tier.beds_per_1000 *= region.beds_factor
+    nation.apply_levers(out, cfg.population.regions[index])
     out.seed = region_seed(cfg.seed, index)
     out.pooling = PoolingConfig()  # a region alone has nothing to pool
     out.checkpoint.every_years = 0

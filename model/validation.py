@@ -15,6 +15,7 @@ from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
 
+from sanyi.model import nation
 from sanyi.model.config import (
     FIRST_START_YEAR,
     LAST_END_YEAR,
@@ -146,6 +147,7 @@ def _check_cross_field(cfg: SanyiConfig) -> None:
                         "3 numbers (mild, moderate, severe)")
     _check_payment_switch(cfg)
     _check_regions(cfg)
+    _check_province(cfg)
     adj = cfg.benefits.adjustment
     if adj.lower_months > adj.upper_months:
         raise _fail("benefits.adjustment.lower_months", adj.lower_months,
@@ -216,6 +218,19 @@ def _check_regions(cfg: SanyiConfig) -> None:
                     "'' with population=province (a province is not checkpointed yet)")
 
 
+def _check_province(cfg: SanyiConfig) -> None:
+    """A named province is one of the 31, and only for a prefecture-type run."""
+    provinces = nation.provinces()
+    name = cfg.population.province
+    if not name:
+        return
+    if name not in provinces:
+        raise _fail("population.province", name, "'' (none) or one of " + ", ".join(provinces))
+    if cfg.population.region_type != "prefecture":
+        raise _fail("population.province", name,
+                    "'' with population=province (a province's regions are stylised)")
+
+
 def _check_year_key(key: str, year: str) -> None:
     if not (str(year).isdigit() and 1950 <= int(year) <= LAST_END_YEAR):
         raise _fail(key, year, f"keys that are years in 1950..{LAST_END_YEAR}")
@@ -282,4 +297,4 @@ def validate(cfg: DictConfig | SanyiConfig) -> SanyiConfig:
         raise ConfigError(f"invalid config: {describe_schema_error(exc)}") from None
     _walk(typed, SanyiConfig, "")
     _check_cross_field(typed)
-    return typed
+    return nation.resolve(typed)  # a named province becomes its levers (model/nation.py)
