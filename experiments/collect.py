@@ -223,11 +223,28 @@ def _main(argv: list[str] | None) -> int:
     parser.add_argument("--long", action="store_true",
                         help="a row per run x year x scheme x metric instead of a column per metric")
     parser.add_argument("--metrics", nargs="+", help="only these metric columns (default: all)")
+    parser.add_argument("--nation", action="store_true",
+                        help="also national totals of a nation sweep (+experiment=nation): "
+                             "provinces summed, ratios recomputed (national.parquet)")
     args = parser.parse_args(argv)
     sweep = collect(args.dir, args.metrics)
-    paths = sweep.save(args.out or args.dir / COLLECTED, long=args.long)
+    out = args.out or args.dir / COLLECTED
+    paths = sweep.save(out, long=args.long)
     print(f"{sweep.counts()}; wrote {paths[0]} ({len(sweep.annual):,} rows) and {paths[1]}")
+    if args.nation:
+        _save_national(sweep, out)
     return 0
+
+
+def _save_national(sweep: Collected, out: Path) -> None:
+    """``national.parquet`` of a nation sweep, and which provinces it sums."""
+    from sanyi.experiments.national import NATIONAL_FILE, national
+
+    totals = national(sweep)
+    _write(totals.annual, out / NATIONAL_FILE)
+    print(f"{totals.report()}; wrote {out / NATIONAL_FILE} ({len(totals.annual):,} rows; "
+          f"simulated by scale factor; left out, not formed from sums: "
+          f"{', '.join(totals.left_out) or 'none'})")
 
 
 def main(argv: list[str] | None = None) -> int:

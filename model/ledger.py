@@ -75,7 +75,7 @@ def _raw_value(expr: str, group: np.ndarray, market: np.ndarray) -> np.ndarray:
     return group[..., COLUMN[expr]]
 
 
-def _per_factor(metric: Metric, months_per_period: int) -> float:
+def per_factor(metric: Metric, months_per_period: int) -> float:
     per = {"year": 12 / months_per_period, "months": months_per_period, "": 1.0}[metric.per]
     return per * metric.factor
 
@@ -88,7 +88,7 @@ def derive(group: np.ndarray, market: np.ndarray, months_per_period: int,
     for m in METRICS:
         if m.numerator:
             value = _safe_div(out[m.numerator], out[m.denominator])
-            value = value * _per_factor(m, months_per_period)
+            value = value * per_factor(m, months_per_period)
         else:
             value = _raw_value(m.raw, rows, market) * (scale if m.scaled else 1.0)
         if m.rule == MEAN_BY:
