@@ -2,6 +2,7 @@
 
     sanyi-collect multirun/2025-06-01/10-00-00            # writes DIR/collected/
     sanyi-collect DIR --long --metrics reserve_months oop_share
+    sanyi-collect DIR --nation     # a nation sweep: also national totals (experiments/national.py)
 
 From Python (a notebook)::
 

@@ -24,7 +24,7 @@ from sanyi.model.config import RegionConfig, SanyiConfig
 DATA_FILE = "provinces_2020.csv"
 # National figures the provinces' levers are relative to: the 65+ share of the 2020 census
 # (communique No. 5: 13.50 %, as in agents/patients/demography.py tilt_old_age) and the
-# per-capita disposable income of 2020 (NBS: 32,189 yuan; recalled, not re-checked).
+# per-capita disposable income of 2020 (NBS release of 18 Jan 2021: 32,189 yuan).
 NATIONAL_SHARE_65PLUS = 0.1350
 NATIONAL_INCOME_YUAN = 32_189.0
 
