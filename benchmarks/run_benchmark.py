@@ -244,6 +244,24 @@ def reference_run(size: int, months: int) -> dict[str, Any]:
     return {"mode": "reference", **reference.measure(size, months)}
 
 
+def profile_run(size: int, months: int, config: str, top: int = 25) -> None:
+    """cProfile of the timed months (after the warm-up): the entries with the most own time,
+    with their cumulative time, so that what limits speed can be read off."""
+    import cProfile
+    import pstats
+
+    logging.getLogger("MESA").setLevel(logging.WARNING)
+    m = build_model(size, months, config)
+    warm_up(m, config)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    while m.running:
+        m.step()
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("tottime").print_stats(top)
+
+
 def worker(args: argparse.Namespace) -> None:
     """Entry point of the subprocess: one JSON line on stdout, nothing else there."""
     logging.getLogger("MESA").setLevel(logging.WARNING)
@@ -618,6 +636,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="also one tracemalloc run per size (state and peak bytes per person)",
     )
     p.add_argument("--json", type=Path, default=None, help="also write the results here")
+    p.add_argument(
+        "--profile",
+        type=int,
+        nargs=2,
+        metavar=("SIZE", "MONTHS"),
+        help="instead of measuring: cProfile the timed months of one run, top entries by own time",
+    )
     p.add_argument("--one", type=int, nargs=2, metavar=("SIZE", "MONTHS"), help=argparse.SUPPRESS)
     p.add_argument("--memory", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--institutions-kind", dest="institutions_kind", default="default", help=argparse.SUPPRESS)
@@ -654,6 +679,9 @@ def run_all(args: argparse.Namespace) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
+    if args.profile:
+        profile_run(args.profile[0], args.profile[1], args.config)
+        return
     if args.one:
         args.institutions = args.institutions_kind
         worker(args)
