@@ -73,3 +73,65 @@ def test_ratios_without_measurements_say_so() -> None:
     peer = next(r for r in rows if r["key"] == "peer")
     assert peer["status"] == "not measured" and "not installed" in peer["note"]
     assert {r["key"] for r in rows} == set(run_benchmark.TARGETS)
+
+
+def test_reference_seeks_as_much_care_as_the_model() -> None:
+    """The reference runs the model's patient rules: its episodes per person-month match the
+    model's (default config, same persons and seed) within sampling noise."""
+    import logging
+
+    from sanyi.model.configure import compose
+    from sanyi.model.model import SanyiModel
+
+    logging.getLogger("MESA").setLevel(logging.WARNING)
+    persons, months = 3_000, 3
+    model = SanyiModel(
+        compose(
+            [
+                f"population.size={persons}",
+                "population.start_year=2025",
+                "population.end_year=2025",
+                "progress=false",
+            ]
+        )
+    )
+    billed = 0
+    for _ in range(months):
+        month = model.begin_month()
+        billed += len(month.episodes)
+        model.finish_month(month)
+    ours = reference.measure(persons, months)["episodes"]
+    assert abs(ours / billed - 1) < 0.1
+
+
+def test_ratios_from_measurements() -> None:
+    def row(size: int, seconds: float, **extra: float) -> dict:
+        return {
+            "size": size,
+            "months": 24,
+            "run_seconds_median": seconds,
+            "person_months_per_s_median": size * 24 / seconds,
+            "peak_rss_bytes_per_person": 300.0,
+            "hospitals": 35,
+            "suppliers": 84,
+            **extra,
+        }
+
+    payload = {
+        "results": [row(100_000, 2.0), row(1_000_000, 18.0)],
+        "institutions": row(100_000, 3.0),
+        "peer": {
+            "installed": True,
+            "size": 1_000_000,
+            "version": "x",
+            "person_months_per_s_median": 24e6 / 9.0,
+        },
+        "reference": {"size": 100_000, "person_months_per_s_median": 24e5 / 200.0},
+    }
+    values = {r["key"]: (r["value"], r["status"]) for r in run_benchmark.ratios(payload)}
+    assert values["linear_persons"] == (9.0, "met")
+    assert values["institutions"] == (1.5, "met")
+    assert values["peer"] == (0.5, "NOT met")
+    assert values["reference"] == (100.0, "met")
+    assert values["rss_per_person"] == (300.0, "NOT met")
+    assert values["ten_million_gib"] == (None, "not measured")
