@@ -46,7 +46,7 @@ START_YEAR = 2025
 WARMUP_YEARS = 1  # untimed fee-for-service year(s) DRG learns its weights from
 LARGE_SIZE = 100_000  # sizes above this use --repeats-large
 DEFAULT_REPEATS_LARGE = 3
-MANY_HOSPITALS, MANY_SUPPLIERS = 1_000, 200  # the issue's institution-scaling case
+MANY_HOSPITALS, MANY_SUPPLIERS = 1_000, 200  # the institution-scaling case of the targets
 INSTITUTION_SIZE = 100_000
 PEER_SIZE = 1_000_000
 TEN_MILLION = 10_000_000
@@ -406,7 +406,7 @@ def machine() -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------------------------
-# Ratios against the issue's targets
+# Ratios against the performance targets (docs/performance.md)
 # ---------------------------------------------------------------------------------------
 
 
@@ -580,7 +580,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument(
         "--all",
         action="store_true",
-        help="everything the issue asks: sizes 10^4-10^6, --institutions, --peer, "
+        help="every measurement of the targets: sizes 10^4-10^6, --institutions, --peer, "
         "--reference and --ten-million",
     )
     p.add_argument(
