@@ -29,6 +29,9 @@ RUNS: dict[str, tuple[str, ...]] = {
     "multi_tier": ("seed=12", "protection=multi_tier"),
 }
 SIZES = {"drg": (3_000, 2025, 2027), "multi_tier": (3_000, 2025, 2026)}
+# Block sizes of blockwise passes over persons, set below the test population so that the
+# test crosses block boundaries: blocks must not change the numbers drawn or the results.
+SMALL_BLOCKS = {"sanyi.agents.patients.disease._INIT_BLOCK": 1_000}
 
 
 def _outputs(name: str, tmp: Path) -> dict[str, pd.DataFrame]:
@@ -84,8 +87,14 @@ def _assert_same(got: pd.DataFrame, want: pd.DataFrame, label: str) -> None:
             assert a.astype(str).tolist() == b.astype(str).tolist(), f"{label}.{column}"
 
 
+@pytest.mark.parametrize("small_blocks", [False, True], ids=["blocks", "small_blocks"])
 @pytest.mark.parametrize("name", sorted(RUNS))
-def test_outputs_equal_the_stored_reference(name: str, tmp_path: Path) -> None:
+def test_outputs_equal_the_stored_reference(
+    name: str, small_blocks: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if small_blocks:
+        for target, size in SMALL_BLOCKS.items():
+            monkeypatch.setattr(target, size)
     got = _outputs(name, tmp_path)
     stored = sorted(REFERENCE_DIR.glob(f"{name}_*.csv"))
     assert {p.stem.removeprefix(f"{name}_") for p in stored} == set(got), "tables differ"
