@@ -182,26 +182,38 @@ def _count_protection(pop: PatientPopulation, now: int, poverty_line: float) -> 
                 "impoverished": (income >= poverty_line) & (income - oop < poverty_line),
                 # how far beyond the 10 % threshold (share of income, spending above the
                 # whole income counted as the whole income), 0 for the others
-                "overshoot": np.maximum(np.minimum(oop / np.maximum(income, 1.0), 1.0)
-                                        - CATASTROPHIC_SHARE_OF_INCOME, 0.0)}
+                "overshoot": _overshoot(oop, income)}
     edges = np.quantile(income, np.linspace(0, 1, QUINTILES + 1)[1:-1]) if alive.size else []
     protection = {"persons": None, **outcomes}
     takeup = {"persons": None, "commercial": (pop.protection[alive] & COMMERCIAL) > 0}
-    splits = (  # (group of each person, the groups' names, what is counted in each)
-        (np.searchsorted(edges, income, side="right"), INCOME_QUINTILES, protection),
-        (pop.rural[alive].astype(np.int64), RESIDENCES, protection),
-        ((pop.age_years(now)[alive] >= 60).astype(np.int64), AGE_GROUPS, takeup),
-        ((pop.conditions[alive] > 0).astype(np.int64), CHRONIC_GROUPS, takeup),
+    # (group of each person, the groups' names, what is counted in each); one key at a time
+    # (this is December's peak memory)
+    splits = (
+        (lambda: np.searchsorted(edges, income, side="right"), INCOME_QUINTILES, protection),
+        (lambda: pop.rural[alive].view(np.uint8), RESIDENCES, protection),
+        (lambda: (pop.age_years(now)[alive] >= 60).view(np.uint8), AGE_GROUPS, takeup),
+        (lambda: (pop.conditions[alive] > 0).view(np.uint8), CHRONIC_GROUPS, takeup),
     )
     out: dict[str, float] = {"impoverished_all": float(outcomes["impoverished"].sum()),
                              "catastrophic25_all": float(outcomes["catastrophic25"].sum()),
                              "overshoot_all": float(outcomes["overshoot"].sum()),
                              "persons_all": float(alive.size)}
-    for key, names, counted in splits:
+    for group_of, names, counted in splits:
+        key = group_of()
         for what, mask in counted.items():
             counts = np.bincount(key, weights=mask, minlength=len(names))
             out |= {f"{what}_{name}": float(v) for name, v in zip(names, counts, strict=True)}
     return out
+
+
+def _overshoot(oop: np.ndarray, income: np.ndarray) -> np.ndarray:
+    """Out-of-pocket spending beyond 10 % of income, as a share of income (capped at the
+    whole income; 0 below the threshold), computed in place in one temporary."""
+    share = np.maximum(income, 1.0)
+    np.divide(oop, share, out=share)
+    np.minimum(share, 1.0, out=share)
+    share -= CATASTROPHIC_SHARE_OF_INCOME
+    return np.maximum(share, 0.0, out=share)
 
 
 def _book_protection(ledger: Ledger, i: int, month: ProtectionMonth) -> None:
