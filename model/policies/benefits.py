@@ -112,18 +112,28 @@ def cap_cumulative(amount: np.ndarray, available: np.ndarray,
     order, starts, _ = grouping
     if amount.size == 0:
         return amount.copy()
-    x = amount[order]
+    out = np.empty_like(amount)
+    out[order] = _cap_runs(amount[order], available, starts)
+    return out
+
+
+def _cap_runs(x: np.ndarray, available: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """``cap_cumulative`` of claims already in run order (``starts`` opens each run).
+
+    In place on few claim-length arrays (the month's peak memory is in these caps); the
+    same operations in the same order as the rule reads.
+    """
     csum = np.cumsum(x)
-    run_start = np.repeat(csum[starts] - x[starts], np.diff(np.r_[starts, x.size]))
-    before = csum - x - run_start  # paid earlier in the month by the same person
-    room = np.repeat(available, np.diff(np.r_[starts, x.size])) - before
+    lengths = np.diff(np.r_[starts, x.size])
+    before = csum - x
+    before -= np.repeat(csum[starts] - x[starts], lengths)  # paid earlier in the month
     # ``before`` is a difference of month-long running sums: below their rounding error a
     # room is nothing left (a zero limit pays exactly nothing)
-    room[room <= 1e-12 * max(abs(float(csum[-1])), 1.0)] = 0.0
-    paid = np.clip(room, 0.0, x)
-    out = np.empty_like(amount)
-    out[order] = paid
-    return out
+    tolerance = 1e-12 * max(abs(float(csum[-1])), 1.0)
+    del csum
+    room = np.subtract(np.repeat(available, lengths), before, out=before)
+    room[room <= tolerance] = 0.0
+    return np.clip(room, 0.0, x, out=room)
 
 
 def cap_by_person(amount: np.ndarray, room: np.ndarray,
@@ -143,8 +153,7 @@ def cap_by_person(amount: np.ndarray, room: np.ndarray,
         lengths = np.diff(np.r_[starts, amount.size])
         claims = order[np.repeat(risky, lengths)]  # the risky persons' claims, in order
         sub_starts = np.r_[0, np.cumsum(lengths[risky])[:-1]]
-        sub = (np.arange(claims.size), sub_starts, grouping[2][risky])
-        paid[claims] = cap_cumulative(amount[claims], available[risky], sub)
+        paid[claims] = _cap_runs(amount[claims], available[risky], sub_starts)
     return paid
 
 
