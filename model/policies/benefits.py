@@ -147,11 +147,15 @@ def cap_by_person(amount: np.ndarray, room: np.ndarray,
     paid = amount.copy()
     if amount.size == 0:
         return paid
-    available = np.maximum(room[order[starts]], 0.0)
-    risky = np.add.reduceat(amount[order], starts) > available
+    # The model's claims come in person order: then ``order`` is the identity, and the
+    # gathers through it are copies that can be skipped.
+    ordered = bool(np.all(order[1:] > order[:-1]))
+    available = np.maximum(room[starts if ordered else order[starts]], 0.0)
+    risky = np.add.reduceat(amount if ordered else amount[order], starts) > available
     if risky.any():
         lengths = np.diff(np.r_[starts, amount.size])
-        claims = order[np.repeat(risky, lengths)]  # the risky persons' claims, in order
+        mine = np.repeat(risky, lengths)
+        claims = np.flatnonzero(mine) if ordered else order[mine]  # risky persons' claims
         sub_starts = np.r_[0, np.cumsum(lengths[risky])[:-1]]
         paid[claims] = _cap_runs(amount[claims], available[risky], sub_starts)
     return paid
