@@ -59,11 +59,19 @@ class Tariff:
 
     def service_charge(self, kind: np.ndarray, tier: np.ndarray, severity: np.ndarray,
                        los: np.ndarray, intensity: np.ndarray, rural: np.ndarray) -> np.ndarray:
-        """Charges for services: visits, or bed-days plus procedures scaled by intensity."""
+        """Charges for services: visits, or bed-days plus procedures scaled by intensity.
+
+        A stay's charge is computed for admissions only (a few in a hundred episodes).
+        """
         p = self.prices
-        visit = p.visit[tier] * np.where(kind == ACUTE_VISIT, intensity, 1.0)
-        stay = los * p.bed_day[tier] + p.procedure[tier] * self.severity_cost[severity] * intensity
-        return np.where(kind == ADMISSION, stay, visit) * p.local_factor(rural, tier)
+        charge = p.visit[tier] * np.where(kind == ACUTE_VISIT, intensity, 1.0)
+        stays = np.nonzero(kind == ADMISSION)
+        if stays[0].size:
+            t = tier[stays]
+            charge[stays] = (los[stays] * p.bed_day[t] + p.procedure[t]
+                             * self.severity_cost[severity[stays]] * intensity[stays])
+        charge *= p.local_factor(rural, tier)
+        return charge
 
     def acute_drug_units(self, kind: np.ndarray, los: np.ndarray) -> np.ndarray:
         """Defined daily doses of the acute class: per bed-day for stays, per acute visit."""
