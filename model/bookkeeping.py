@@ -174,7 +174,7 @@ def _count_protection(pop: PatientPopulation, now: int, poverty_line: float) -> 
     """December: persons, catastrophic spenders and persons impoverished by out-of-pocket
     spending, by income quintile (1 = poorest) and by urban/rural residence; and the
     commercially insured among the old and the young, the chronically ill and the others."""
-    alive = np.flatnonzero(pop.alive)
+    alive = pop.alive  # a mask, not an index array (December's peak memory is here)
     income = pop.income[alive].astype(np.float64)
     oop = pop.oop_year[alive].astype(np.float64)
     outcomes = {"catastrophic": oop > CATASTROPHIC_SHARE_OF_INCOME * income,
@@ -183,7 +183,8 @@ def _count_protection(pop: PatientPopulation, now: int, poverty_line: float) -> 
                 # how far beyond the 10 % threshold (share of income, spending above the
                 # whole income counted as the whole income), 0 for the others
                 "overshoot": _overshoot(oop, income)}
-    edges = np.quantile(income, np.linspace(0, 1, QUINTILES + 1)[1:-1]) if alive.size else []
+    del oop
+    edges = np.quantile(income, np.linspace(0, 1, QUINTILES + 1)[1:-1]) if income.size else []
     protection = {"persons": None, **outcomes}
     takeup = {"persons": None, "commercial": (pop.protection[alive] & COMMERCIAL) > 0}
     # (group of each person, the groups' names, what is counted in each); one key at a time
@@ -197,7 +198,7 @@ def _count_protection(pop: PatientPopulation, now: int, poverty_line: float) -> 
     out: dict[str, float] = {"impoverished_all": float(outcomes["impoverished"].sum()),
                              "catastrophic25_all": float(outcomes["catastrophic25"].sum()),
                              "overshoot_all": float(outcomes["overshoot"].sum()),
-                             "persons_all": float(alive.size)}
+                             "persons_all": float(income.size)}
     for group_of, names, counted in splits:
         key = group_of()
         for what, mask in counted.items():
