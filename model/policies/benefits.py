@@ -125,26 +125,32 @@ def _cap_runs(x: np.ndarray, available: np.ndarray, starts: np.ndarray) -> np.nd
     """
     csum = np.cumsum(x)
     lengths = np.diff(np.r_[starts, x.size])
-    before = csum - x
-    before -= np.repeat(csum[starts] - x[starts], lengths)  # paid earlier in the month
+    run_start = csum[starts] - x[starts]
     # ``before`` is a difference of month-long running sums: below their rounding error a
     # room is nothing left (a zero limit pays exactly nothing)
     tolerance = 1e-12 * max(abs(float(csum[-1])), 1.0)
-    del csum
+    before = np.subtract(csum, x, out=csum)
+    before -= np.repeat(run_start, lengths)  # paid earlier in the month
     room = np.subtract(np.repeat(available, lengths), before, out=before)
     room[room <= tolerance] = 0.0
     return np.clip(room, 0.0, x, out=room)
 
 
 def cap_by_person(amount: np.ndarray, room: np.ndarray,
-                  grouping: tuple[np.ndarray, np.ndarray, np.ndarray]) -> np.ndarray:
+                  grouping: tuple[np.ndarray, np.ndarray, np.ndarray | None],
+                  out: np.ndarray | None = None) -> np.ndarray:
     """Pay claims in order until each person's ``room`` (given per claim) is used up.
 
     Most persons stay far from their limits: only the claims of persons whose month's total
-    exceeds their room are paid in sequence (``cap_cumulative``).
+    exceeds their room are paid in sequence (``cap_cumulative``). ``out`` (which may be
+    ``amount`` itself, a caller's scratch) receives the payments instead of a new array.
     """
     order, starts, _ = grouping
-    paid = amount.copy()
+    if out is None:
+        paid = amount.copy()
+    else:
+        np.copyto(out, amount)
+        paid = out
     if amount.size == 0:
         return paid
     # The model's claims come in person order: then ``order`` is the identity, and the
@@ -272,7 +278,7 @@ class CurrentBenefits:
         e, person = claims.episodes, claims.episodes.person
         cell = e.fund * np.int8(3) + e.tier  # (fund, tier), int8
         inpatient = e.kind == ADMISSION
-        runs = group_by_person(person)
+        runs = group_by_person(person)[:2] + (None,)  # the persons' ids are not needed
         within = (1 - self.out_of_scope).ravel()[cell]
         in_scope = claims.total_charge - claims.self_pay_charge
         in_scope *= within  # self-paid items: all patients'
@@ -281,7 +287,7 @@ class CurrentBenefits:
         nominal = self._inpatient(in_scope, outpatient, cell * np.int8(2) + e.retiree, level)
         nominal[~inpatient] = 0.0
         np.copyto(outpatient, in_scope, where=~inpatient)  # all of a visit is outpatient
-        nominal += self._outpatient(claims, outpatient, pop, runs, level)
+        self._outpatient(claims, outpatient, pop, runs, level, nominal)
         del outpatient
         room = self.ceiling[e.fund]
         room -= pop.fund_year[person]
@@ -317,9 +323,10 @@ class CurrentBenefits:
         return stay
 
     def _outpatient(self, claims: Claims, in_scope: np.ndarray, pop: PatientPopulation,
-                    runs: tuple[np.ndarray, np.ndarray, np.ndarray],
-                    level: np.ndarray) -> np.ndarray:
-        """Fund payments for outpatient care, channel by channel, within yearly limits.
+                    runs: tuple[np.ndarray, np.ndarray, np.ndarray], level: np.ndarray,
+                    paid: np.ndarray) -> None:
+        """Fund payments for outpatient care, channel by channel, within yearly limits,
+        added to ``paid`` (a claim is in one channel: the sum is the same as apart).
 
         ``in_scope`` is the outpatient part of each claim: all of a visit, and of an admission
         the tests billed before it as an outpatient visit (general pool). The general pool
@@ -333,11 +340,10 @@ class CurrentBenefits:
         amount = np.where(outpatient & general, in_scope, 0.0)
         room = self.outpatient_deductible[f]
         room -= pop.outpatient_deductible_year[person]
-        below_deductible = cap_by_person(amount, room, runs)
+        below_deductible = cap_by_person(amount, room, runs, out=amount)
         add_by_person(pop.outpatient_deductible_year, person, below_deductible)
         eligible = np.subtract(in_scope, below_deductible, out=in_scope, where=general)
         del below_deductible, general
-        paid = np.zeros(len(claims))
         lvl = np.r_[level, 0.0]
         for k, tally_name in _TALLY.items():
             ratio = np.clip(self.channel_ratio[k] * lvl, 0.0, 1.0)
@@ -346,10 +352,9 @@ class CurrentBenefits:
             tally = getattr(pop, tally_name)
             room = self.channel_limit[k, f]
             room -= tally[person]
-            capped = cap_by_person(amount, room, runs)
+            capped = cap_by_person(amount, room, runs, out=amount)
             add_by_person(tally, person, capped)
             paid += capped
-        return paid
 
     def shift_to_patients(self, claims: Claims, pop: PatientPopulation, mine: np.ndarray,
                           share: float) -> None:
