@@ -384,8 +384,10 @@ class SanyiModel(mesa.Model):
         ordered = episodes.take(by_hospital)
         bounds = np.searchsorted(ordered.hospital, np.arange(len(self.hospital_list) + 1))
         self.hospitals.do("reset_month")
-        parts = [hospital.treat(ordered.rows(bounds[i], bounds[i + 1]), self.tariff)
-                 for i, hospital in enumerate(self.hospital_list)]
+        parts = [
+            hospital.treat(ordered.rows(bounds[i], bounds[i + 1]), self.tariff)
+            for i, hospital in enumerate(self.hospital_list)
+        ]
         claims = Claims.blank(episodes)
         claims.put(by_hospital, parts)
         return claims

@@ -68,8 +68,10 @@ class Tariff:
         stays = np.nonzero(kind == ADMISSION)
         if stays[0].size:
             t = tier[stays]
-            charge[stays] = (los[stays] * p.bed_day[t] + p.procedure[t]
-                             * self.severity_cost[severity[stays]] * intensity[stays])
+            charge[stays] = (
+                los[stays] * p.bed_day[t]
+                + p.procedure[t] * self.severity_cost[severity[stays]] * intensity[stays]
+            )
         charge *= p.local_factor(rural, tier)
         return charge
 
