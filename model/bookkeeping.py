@@ -258,37 +258,46 @@ def _by_group(values: np.ndarray, group: np.ndarray) -> np.ndarray:
 
 def _book_claims(ledger: Ledger, i: int, claims: Claims, pop: PatientPopulation,
                  weights: np.ndarray) -> None:
+    """The month's claims summed by fund. Admissions (a few in a hundred claims) are summed
+    over their own rows: the same values added in the same order as over all rows with
+    zeros elsewhere, without a pass over every claim for each measure."""
     e = claims.episodes
     g = e.fund.astype(np.int64)
     inpatient = e.kind == ADMISSION
     outpatient = (e.kind == CHRONIC_VISIT) | (e.kind == ACUTE_VISIT)
     total = claims.total_charge
+    adm = np.flatnonzero(inpatient)
+    g_adm = g[adm]
 
     def put(name: str, values: np.ndarray) -> None:
         ledger.book(i, name, _by_group(values, g))
 
-    put("admissions", inpatient.astype(float))
-    put("admissions_retirees", (inpatient & e.retiree).astype(float))
-    put("admissions_workers", (inpatient & (pop.scheme[e.person] == WORKER)).astype(float))
+    def put_adm(name: str, values: np.ndarray) -> None:  # values of the admissions only
+        ledger.book(i, name, _by_group(values, g_adm))
+
+    put_adm("admissions", np.ones(adm.size))
+    put_adm("admissions_retirees", e.retiree[adm].astype(float))
+    put_adm("admissions_workers", (pop.scheme[e.person[adm]] == WORKER).astype(float))
     put("bed_days", claims.los_days.astype(float))
-    put("inpatient_charges", np.where(inpatient, total, 0.0))
-    put("inpatient_in_scope", np.where(inpatient, claims.in_scope, 0.0))
-    put("inpatient_fund", np.where(inpatient, claims.fund_pay, 0.0))
+    put_adm("inpatient_charges", total[adm])
+    put_adm("inpatient_in_scope", claims.in_scope[adm])
+    put_adm("inpatient_fund", claims.fund_pay[adm])
     put("charges", total)
     put("oop", claims.oop)
     put("fund_paid", claims.fund_pay + claims.account_pay)
     put("drug_charges", claims.drug_charge + claims.consumable_charge)
     put("visits", outpatient.astype(float))
     put("visits_primary", (outpatient & (e.tier == PRIMARY)).astype(float))
-    put("upcoded", (inpatient & (claims.coded_severity > e.severity)).astype(float))
-    put("readmissions", (inpatient & e.readmission).astype(float))
-    put("transfers", (inpatient & e.transferred).astype(float))
-    put("drg_weight", np.where(inpatient, weights, 0.0))
+    put_adm("upcoded", (claims.coded_severity[adm] > e.severity[adm]).astype(float))
+    put_adm("readmissions", e.readmission[adm].astype(float))
+    put_adm("transfers", e.transferred[adm].astype(float))
+    put_adm("drg_weight", weights[adm])
+    tier_adm = e.tier[adm]
     for t, name in enumerate(TIER_NAMES):
-        at_tier = inpatient & (e.tier == t)
-        put(f"admissions_{name}", at_tier.astype(float))
-        put(f"inpatient_charges_{name}", np.where(at_tier, total, 0.0))
-    put("inpatient_drug_charges", np.where(inpatient, claims.drug_charge, 0.0))
+        at_tier = tier_adm == t
+        put_adm(f"admissions_{name}", at_tier.astype(float))
+        put_adm(f"inpatient_charges_{name}", np.where(at_tier, total[adm], 0.0))
+    put_adm("inpatient_drug_charges", claims.drug_charge[adm])
     put("outpatient_charges", np.where(outpatient, total, 0.0))
     put("outpatient_drug_charges", np.where(outpatient, claims.drug_charge, 0.0))
     for layer in ("critical_illness", "assistance", "commercial"):
