@@ -100,6 +100,16 @@ class Tariff:
 
     # -- what patients expect, by tier (n, 3) ---------------------------------------------
     def _expected(self, kind: int, severity: np.ndarray, rural: np.ndarray) -> np.ndarray:
+        """Expected charges at each tier, (n, 3). They depend on (severity, rural) only, so
+        the formula runs once on each of the six combinations and is looked up per episode
+        (the same values: the same operations on the same numbers)."""
+        grid_severity = np.repeat(np.arange(N_SEVERITIES), 2)
+        grid_rural = np.tile(np.array([False, True]), N_SEVERITIES)
+        table = self._expected_rows(kind, grid_severity, grid_rural)
+        return table[severity.astype(np.intp) * 2 + rural]
+
+    def _expected_rows(self, kind: int, severity: np.ndarray, rural: np.ndarray) -> np.ndarray:
+        """Expected charges at each tier of episodes of ``kind``, (n, 3)."""
         n = severity.size
         tiers = np.broadcast_to(np.arange(3), (n, 3))
         sev = np.broadcast_to(severity[:, None], (n, 3))
