@@ -77,6 +77,10 @@ class Episodes:
         """The episodes in another order (or a subset)."""
         return Episodes(**{f.name: getattr(self, f.name)[order] for f in fields(self)})
 
+    def rows(self, start: int, stop: int) -> Episodes:
+        """Episodes ``start:stop`` as views (no copy): a hospital's run of sorted episodes."""
+        return Episodes(**{f.name: getattr(self, f.name)[start:stop] for f in fields(self)})
+
     @staticmethod
     def concat(parts: list[Episodes]) -> Episodes:
         return Episodes(**{
@@ -162,8 +166,10 @@ class Claims:
         return Claims(episodes=self.episodes.take(where),
                       **{k: (v[where] if v is not None else None) for k, v in values.items()})
 
-    def put(self, where: np.ndarray, part: Claims) -> None:
-        """Write one hospital's claims (for episodes ``where``) into these claims."""
+    def put(self, where: np.ndarray, parts: list[Claims]) -> None:
+        """Write the hospitals' claims, which are for episodes ``where`` in the order of the
+        parts, into these claims: one scatter per column for all hospitals."""
         for name in self.BILLED:
-            getattr(self, name)[where] = getattr(part, name)
-        self.episodes.kind[where] = part.episodes.kind  # a hospital may treat as outpatient
+            getattr(self, name)[where] = np.concatenate([getattr(p, name) for p in parts])
+        # a hospital may treat as outpatient
+        self.episodes.kind[where] = np.concatenate([p.episodes.kind for p in parts])

@@ -174,7 +174,7 @@ def _count_protection(pop: PatientPopulation, now: int, poverty_line: float) -> 
     """December: persons, catastrophic spenders and persons impoverished by out-of-pocket
     spending, by income quintile (1 = poorest) and by urban/rural residence; and the
     commercially insured among the old and the young, the chronically ill and the others."""
-    alive = np.flatnonzero(pop.alive)
+    alive = pop.alive  # a mask, not an index array (December's peak memory is here)
     income = pop.income[alive].astype(np.float64)
     oop = pop.oop_year[alive].astype(np.float64)
     outcomes = {"catastrophic": oop > CATASTROPHIC_SHARE_OF_INCOME * income,
@@ -182,26 +182,39 @@ def _count_protection(pop: PatientPopulation, now: int, poverty_line: float) -> 
                 "impoverished": (income >= poverty_line) & (income - oop < poverty_line),
                 # how far beyond the 10 % threshold (share of income, spending above the
                 # whole income counted as the whole income), 0 for the others
-                "overshoot": np.maximum(np.minimum(oop / np.maximum(income, 1.0), 1.0)
-                                        - CATASTROPHIC_SHARE_OF_INCOME, 0.0)}
-    edges = np.quantile(income, np.linspace(0, 1, QUINTILES + 1)[1:-1]) if alive.size else []
+                "overshoot": _overshoot(oop, income)}
+    del oop
+    edges = np.quantile(income, np.linspace(0, 1, QUINTILES + 1)[1:-1]) if income.size else []
     protection = {"persons": None, **outcomes}
     takeup = {"persons": None, "commercial": (pop.protection[alive] & COMMERCIAL) > 0}
-    splits = (  # (group of each person, the groups' names, what is counted in each)
-        (np.searchsorted(edges, income, side="right"), INCOME_QUINTILES, protection),
-        (pop.rural[alive].astype(np.int64), RESIDENCES, protection),
-        ((pop.age_years(now)[alive] >= 60).astype(np.int64), AGE_GROUPS, takeup),
-        ((pop.conditions[alive] > 0).astype(np.int64), CHRONIC_GROUPS, takeup),
+    # (group of each person, the groups' names, what is counted in each); one key at a time
+    # (this is December's peak memory)
+    splits = (
+        (lambda: np.searchsorted(edges, income, side="right"), INCOME_QUINTILES, protection),
+        (lambda: pop.rural[alive].view(np.uint8), RESIDENCES, protection),
+        (lambda: (pop.age_years(now)[alive] >= 60).view(np.uint8), AGE_GROUPS, takeup),
+        (lambda: (pop.conditions[alive] > 0).view(np.uint8), CHRONIC_GROUPS, takeup),
     )
     out: dict[str, float] = {"impoverished_all": float(outcomes["impoverished"].sum()),
                              "catastrophic25_all": float(outcomes["catastrophic25"].sum()),
                              "overshoot_all": float(outcomes["overshoot"].sum()),
-                             "persons_all": float(alive.size)}
-    for key, names, counted in splits:
+                             "persons_all": float(income.size)}
+    for group_of, names, counted in splits:
+        key = group_of()
         for what, mask in counted.items():
             counts = np.bincount(key, weights=mask, minlength=len(names))
             out |= {f"{what}_{name}": float(v) for name, v in zip(names, counts, strict=True)}
     return out
+
+
+def _overshoot(oop: np.ndarray, income: np.ndarray) -> np.ndarray:
+    """Out-of-pocket spending beyond 10 % of income, as a share of income (capped at the
+    whole income; 0 below the threshold), computed in place in one temporary."""
+    share = np.maximum(income, 1.0)
+    np.divide(oop, share, out=share)
+    np.minimum(share, 1.0, out=share)
+    share -= CATASTROPHIC_SHARE_OF_INCOME
+    return np.maximum(share, 0.0, out=share)
 
 
 def _book_protection(ledger: Ledger, i: int, month: ProtectionMonth) -> None:
@@ -245,37 +258,46 @@ def _by_group(values: np.ndarray, group: np.ndarray) -> np.ndarray:
 
 def _book_claims(ledger: Ledger, i: int, claims: Claims, pop: PatientPopulation,
                  weights: np.ndarray) -> None:
+    """The month's claims summed by fund. Admissions (a few in a hundred claims) are summed
+    over their own rows: the same values added in the same order as over all rows with
+    zeros elsewhere, without a pass over every claim for each measure."""
     e = claims.episodes
     g = e.fund.astype(np.int64)
     inpatient = e.kind == ADMISSION
     outpatient = (e.kind == CHRONIC_VISIT) | (e.kind == ACUTE_VISIT)
     total = claims.total_charge
+    adm = np.flatnonzero(inpatient)
+    g_adm = g[adm]
 
     def put(name: str, values: np.ndarray) -> None:
         ledger.book(i, name, _by_group(values, g))
 
-    put("admissions", inpatient.astype(float))
-    put("admissions_retirees", (inpatient & e.retiree).astype(float))
-    put("admissions_workers", (inpatient & (pop.scheme[e.person] == WORKER)).astype(float))
+    def put_adm(name: str, values: np.ndarray) -> None:  # values of the admissions only
+        ledger.book(i, name, _by_group(values, g_adm))
+
+    put_adm("admissions", np.ones(adm.size))
+    put_adm("admissions_retirees", e.retiree[adm].astype(float))
+    put_adm("admissions_workers", (pop.scheme[e.person[adm]] == WORKER).astype(float))
     put("bed_days", claims.los_days.astype(float))
-    put("inpatient_charges", np.where(inpatient, total, 0.0))
-    put("inpatient_in_scope", np.where(inpatient, claims.in_scope, 0.0))
-    put("inpatient_fund", np.where(inpatient, claims.fund_pay, 0.0))
+    put_adm("inpatient_charges", total[adm])
+    put_adm("inpatient_in_scope", claims.in_scope[adm])
+    put_adm("inpatient_fund", claims.fund_pay[adm])
     put("charges", total)
     put("oop", claims.oop)
     put("fund_paid", claims.fund_pay + claims.account_pay)
     put("drug_charges", claims.drug_charge + claims.consumable_charge)
     put("visits", outpatient.astype(float))
     put("visits_primary", (outpatient & (e.tier == PRIMARY)).astype(float))
-    put("upcoded", (inpatient & (claims.coded_severity > e.severity)).astype(float))
-    put("readmissions", (inpatient & e.readmission).astype(float))
-    put("transfers", (inpatient & e.transferred).astype(float))
-    put("drg_weight", np.where(inpatient, weights, 0.0))
+    put_adm("upcoded", (claims.coded_severity[adm] > e.severity[adm]).astype(float))
+    put_adm("readmissions", e.readmission[adm].astype(float))
+    put_adm("transfers", e.transferred[adm].astype(float))
+    put_adm("drg_weight", weights[adm])
+    tier_adm = e.tier[adm]
     for t, name in enumerate(TIER_NAMES):
-        at_tier = inpatient & (e.tier == t)
-        put(f"admissions_{name}", at_tier.astype(float))
-        put(f"inpatient_charges_{name}", np.where(at_tier, total, 0.0))
-    put("inpatient_drug_charges", np.where(inpatient, claims.drug_charge, 0.0))
+        at_tier = tier_adm == t
+        put_adm(f"admissions_{name}", at_tier.astype(float))
+        put_adm(f"inpatient_charges_{name}", np.where(at_tier, total[adm], 0.0))
+    put_adm("inpatient_drug_charges", claims.drug_charge[adm])
     put("outpatient_charges", np.where(outpatient, total, 0.0))
     put("outpatient_drug_charges", np.where(outpatient, claims.drug_charge, 0.0))
     for layer in ("critical_illness", "assistance", "commercial"):

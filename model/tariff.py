@@ -59,11 +59,21 @@ class Tariff:
 
     def service_charge(self, kind: np.ndarray, tier: np.ndarray, severity: np.ndarray,
                        los: np.ndarray, intensity: np.ndarray, rural: np.ndarray) -> np.ndarray:
-        """Charges for services: visits, or bed-days plus procedures scaled by intensity."""
+        """Charges for services: visits, or bed-days plus procedures scaled by intensity.
+
+        A stay's charge is computed for admissions only (a few in a hundred episodes).
+        """
         p = self.prices
-        visit = p.visit[tier] * np.where(kind == ACUTE_VISIT, intensity, 1.0)
-        stay = los * p.bed_day[tier] + p.procedure[tier] * self.severity_cost[severity] * intensity
-        return np.where(kind == ADMISSION, stay, visit) * p.local_factor(rural, tier)
+        charge = p.visit[tier] * np.where(kind == ACUTE_VISIT, intensity, 1.0)
+        stays = np.nonzero(kind == ADMISSION)
+        if stays[0].size:
+            t = tier[stays]
+            charge[stays] = (
+                los[stays] * p.bed_day[t]
+                + p.procedure[t] * self.severity_cost[severity[stays]] * intensity[stays]
+            )
+        charge *= p.local_factor(rural, tier)
+        return charge
 
     def acute_drug_units(self, kind: np.ndarray, los: np.ndarray) -> np.ndarray:
         """Defined daily doses of the acute class: per bed-day for stays, per acute visit."""
@@ -90,6 +100,16 @@ class Tariff:
 
     # -- what patients expect, by tier (n, 3) ---------------------------------------------
     def _expected(self, kind: int, severity: np.ndarray, rural: np.ndarray) -> np.ndarray:
+        """Expected charges at each tier, (n, 3). They depend on (severity, rural) only, so
+        the formula runs once on each of the six combinations and is looked up per episode
+        (the same values: the same operations on the same numbers)."""
+        grid_severity = np.repeat(np.arange(N_SEVERITIES), 2)
+        grid_rural = np.tile(np.array([False, True]), N_SEVERITIES)
+        table = self._expected_rows(kind, grid_severity, grid_rural)
+        return table[severity.astype(np.intp) * 2 + rural]
+
+    def _expected_rows(self, kind: int, severity: np.ndarray, rural: np.ndarray) -> np.ndarray:
+        """Expected charges at each tier of episodes of ``kind``, (n, 3)."""
         n = severity.size
         tiers = np.broadcast_to(np.arange(3), (n, 3))
         sev = np.broadcast_to(severity[:, None], (n, 3))

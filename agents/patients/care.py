@@ -200,8 +200,7 @@ class CareSeeking:
         adherent[parts[0].person] = True
         episodes = Episodes.concat(parts)
         episodes = episodes.take(np.argsort(episodes.person, kind="stable"))  # person order
-        # Every episode's own uniforms for the hospital's decisions (a view into the stream's
-        # buffer, valid for this month).
+        # Every episode's own uniforms for the hospital's decisions.
         episodes.u = self.streams.treatment.uniforms(len(episodes) * N_UNIFORMS).reshape(
             len(episodes), N_UNIFORMS)
         return episodes, adherent, tally

@@ -150,20 +150,36 @@ def incidence_table(death_rates: np.ndarray, trend: float) -> np.ndarray:
     return (1 - np.exp(-yearly / 12)).astype(np.float32)
 
 
-def initial_conditions(pop: PatientPopulation, idx: np.ndarray, now: int,
-                       rng: np.random.Generator) -> None:
+# Persons per block of the start's draws: the (persons, conditions) temporaries of one block
+# stay small (a whole population's would be 64 bytes a person each, the run's peak).
+_INIT_BLOCK = 1 << 15
+
+
+def initial_conditions(pop: PatientPopulation, idx: np.ndarray, now: int, rng: np.random.Generator) -> None:
     """Conditions at start from the prevalence curves; diagnosis, treatment and control at
-    the cascade's shares (nested: controlled cases are treated, treated ones aware)."""
-    age = pop.age_years(now)[idx].astype(float)
-    bits = 1 << np.arange(N_CONDITIONS)
-    held = rng.random((idx.size, N_CONDITIONS)) < prevalence(age, pop.female[idx])
-    stage = rng.random((idx.size, N_CONDITIONS))
-    pop.conditions[idx] = (held * bits).sum(axis=1).astype(np.uint8)
-    pop.aware[idx] = ((held & (stage < TABLE.aware_share)) * bits).sum(axis=1).astype(np.uint8)
-    pop.treated[idx] = ((held & (stage < TABLE.treated_share)) * bits).sum(axis=1).astype(np.uint8)
-    pop.controlled[idx] = ((held & (stage < TABLE.controlled_share)) * bits).sum(
-        axis=1).astype(np.uint8)
+    the cascade's shares (nested: controlled cases are treated, treated ones aware).
+
+    Drawn block by block: all blocks' conditions, then all blocks' stages, which are the
+    same numbers in the same order as one (persons, conditions) draw of each.
+    """
+    age = pop.age_years(now)[idx]
+    starts = range(0, idx.size, _INIT_BLOCK)
+    for s in starts:
+        block = slice(s, s + _INIT_BLOCK)
+        who, chance = idx[block], prevalence(age[block].astype(float), pop.female[idx[block]])
+        pop.conditions[who] = _bitmask(rng.random((who.size, N_CONDITIONS)) < chance)
+    for who in (idx[s : s + _INIT_BLOCK] for s in starts):
+        held = _BITS[pop.conditions[who]]
+        stage = rng.random((who.size, N_CONDITIONS))
+        pop.aware[who] = _bitmask(held & (stage < TABLE.aware_share))
+        pop.treated[who] = _bitmask(held & (stage < TABLE.treated_share))
+        pop.controlled[who] = _bitmask(held & (stage < TABLE.controlled_share))
     update_hrql(pop, now)
+
+
+def _bitmask(held: np.ndarray) -> np.ndarray:
+    """(persons, conditions) booleans as one uint8 bitmask a person."""
+    return (held * (1 << np.arange(N_CONDITIONS))).sum(axis=1).astype(np.uint8)
 
 
 class ChronicDisease:

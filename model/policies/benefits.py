@@ -112,39 +112,58 @@ def cap_cumulative(amount: np.ndarray, available: np.ndarray,
     order, starts, _ = grouping
     if amount.size == 0:
         return amount.copy()
-    x = amount[order]
-    csum = np.cumsum(x)
-    run_start = np.repeat(csum[starts] - x[starts], np.diff(np.r_[starts, x.size]))
-    before = csum - x - run_start  # paid earlier in the month by the same person
-    room = np.repeat(available, np.diff(np.r_[starts, x.size])) - before
-    # ``before`` is a difference of month-long running sums: below their rounding error a
-    # room is nothing left (a zero limit pays exactly nothing)
-    room[room <= 1e-12 * max(abs(float(csum[-1])), 1.0)] = 0.0
-    paid = np.clip(room, 0.0, x)
     out = np.empty_like(amount)
-    out[order] = paid
+    out[order] = _cap_runs(amount[order], available, starts)
     return out
 
 
+def _cap_runs(x: np.ndarray, available: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """``cap_cumulative`` of claims already in run order (``starts`` opens each run).
+
+    In place on few claim-length arrays (the month's peak memory is in these caps); the
+    same operations in the same order as the rule reads.
+    """
+    csum = np.cumsum(x)
+    lengths = np.diff(np.r_[starts, x.size])
+    run_start = csum[starts] - x[starts]
+    # ``before`` is a difference of month-long running sums: below their rounding error a
+    # room is nothing left (a zero limit pays exactly nothing)
+    tolerance = 1e-12 * max(abs(float(csum[-1])), 1.0)
+    before = np.subtract(csum, x, out=csum)
+    before -= np.repeat(run_start, lengths)  # paid earlier in the month
+    room = np.subtract(np.repeat(available, lengths), before, out=before)
+    room[room <= tolerance] = 0.0
+    return np.clip(room, 0.0, x, out=room)
+
+
 def cap_by_person(amount: np.ndarray, room: np.ndarray,
-                  grouping: tuple[np.ndarray, np.ndarray, np.ndarray]) -> np.ndarray:
+                  grouping: tuple[np.ndarray, np.ndarray, np.ndarray | None],
+                  out: np.ndarray | None = None) -> np.ndarray:
     """Pay claims in order until each person's ``room`` (given per claim) is used up.
 
     Most persons stay far from their limits: only the claims of persons whose month's total
-    exceeds their room are paid in sequence (``cap_cumulative``).
+    exceeds their room are paid in sequence (``cap_cumulative``). ``out`` (which may be
+    ``amount`` itself, a caller's scratch) receives the payments instead of a new array.
     """
     order, starts, _ = grouping
-    paid = amount.copy()
+    if out is None:
+        paid = amount.copy()
+    else:
+        np.copyto(out, amount)
+        paid = out
     if amount.size == 0:
         return paid
-    available = np.maximum(room[order[starts]], 0.0)
-    risky = np.add.reduceat(amount[order], starts) > available
+    # The model's claims come in person order: then ``order`` is the identity, and the
+    # gathers through it are copies that can be skipped.
+    ordered = bool(np.all(order[1:] > order[:-1]))
+    available = np.maximum(room[starts if ordered else order[starts]], 0.0)
+    risky = np.add.reduceat(amount if ordered else amount[order], starts) > available
     if risky.any():
         lengths = np.diff(np.r_[starts, amount.size])
-        claims = order[np.repeat(risky, lengths)]  # the risky persons' claims, in order
+        mine = np.repeat(risky, lengths)
+        claims = np.flatnonzero(mine) if ordered else order[mine]  # risky persons' claims
         sub_starts = np.r_[0, np.cumsum(lengths[risky])[:-1]]
-        sub = (np.arange(claims.size), sub_starts, grouping[2][risky])
-        paid[claims] = cap_cumulative(amount[claims], available[risky], sub)
+        paid[claims] = _cap_runs(amount[claims], available[risky], sub_starts)
     return paid
 
 
@@ -221,8 +240,8 @@ class CurrentBenefits:
     def channel(kind: np.ndarray, conditions: np.ndarray) -> np.ndarray:
         """Outpatient channel of each claim (chronic follow-ups by the conditions treated;
         an admission's pre-admission tests go to the general pool)."""
-        chronic = np.where((conditions & SPECIAL_MASK) > 0, SPECIAL, TWO_DISEASE)
-        return np.where(kind == CHRONIC_VISIT, chronic, GENERAL)
+        chronic = np.where((conditions & SPECIAL_MASK) > 0, np.int8(SPECIAL), np.int8(TWO_DISEASE))
+        return np.where(kind == CHRONIC_VISIT, chronic, np.int8(GENERAL))
 
     def _tier_ratios(self, f: np.ndarray, retiree: np.ndarray, kind: int,
                      level: np.ndarray) -> np.ndarray:
@@ -249,61 +268,93 @@ class CurrentBenefits:
         return self.deductible_table[fund]
 
     def cover(self, claims: Claims, pop: PatientPopulation, level: np.ndarray) -> None:
-        e = claims.episodes
-        f, t, person = e.fund.astype(np.int64), e.tier.astype(np.int64), e.person
-        total = claims.total_charge
-        within = 1 - self.out_of_scope[f, t]
-        in_scope = (total - claims.self_pay_charge) * within  # self-paid items: all patients'
-        shifted = claims.shifted_charge * within  # billed as a pre-admission outpatient visit
+        """Split each claim between the pooled fund, the personal account and the patient.
+
+        The month's peak memory is here, so the rules run in place on a few claim-length
+        arrays, and per-claim rates are looked up in small tables by (fund, tier, retiree);
+        each value is computed by the same operations in the same order as the rules read,
+        so the results are the same to the bit.
+        """
+        e, person = claims.episodes, claims.episodes.person
+        cell = e.fund * np.int8(3) + e.tier  # (fund, tier), int8
         inpatient = e.kind == ADMISSION
-        runs = group_by_person(person)
-        lvl = self._level(f, level)
-        inpatient_ratio = np.clip((self.ratio[f, t] + self.retiree_bonus[f] * e.retiree) * lvl,
-                                  0.0, 1.0)
-        stay = in_scope - shifted
-        nominal = np.where(inpatient, np.maximum(stay - self.deductible_table[f, t], 0.0)
-                           * inpatient_ratio, 0.0)
-        nominal += self._outpatient(claims, np.where(inpatient, shifted, in_scope), pop, runs,
-                                    f, lvl)
-        fund_pay = cap_by_person(nominal, self.ceiling[f] - pop.fund_year[person], runs)
-        patient = total - fund_pay
-        from_account = np.where((f == 0) & ~inpatient, patient, 0.0)
+        runs = group_by_person(person)[:2] + (None,)  # the persons' ids are not needed
+        within = (1 - self.out_of_scope).ravel()[cell]
+        in_scope = claims.total_charge - claims.self_pay_charge
+        in_scope *= within  # self-paid items: all patients'
+        outpatient = claims.shifted_charge * within  # billed as a pre-admission outpatient visit
+        del within
+        nominal = self._inpatient(in_scope, outpatient, cell * np.int8(2) + e.retiree, level)
+        nominal[~inpatient] = 0.0
+        np.copyto(outpatient, in_scope, where=~inpatient)  # all of a visit is outpatient
+        self._outpatient(claims, outpatient, pop, runs, level, nominal)
+        del outpatient
+        room = self.ceiling[e.fund]
+        room -= pop.fund_year[person]
+        fund_pay = cap_by_person(nominal, room, runs)
+        del nominal, room
+        patient = claims.total_charge
+        patient -= fund_pay
+        from_account = np.where((e.fund == 0) & ~inpatient, patient, 0.0)
         account_pay = cap_by_person(from_account, pop.account[person], runs)
-        claims.in_scope = in_scope
-        claims.fund_pay = fund_pay
-        claims.account_pay = account_pay
-        claims.oop = patient - account_pay
+        del from_account
+        patient -= account_pay  # now out of pocket
+        claims.in_scope, claims.fund_pay, claims.account_pay = in_scope, fund_pay, account_pay
+        claims.oop = patient
         add_by_person(pop.fund_year, person, fund_pay)
         add_by_person(pop.account, person, -account_pay)
         add_by_person(pop.oop_year, person, claims.oop)
 
+    def _inpatient(self, in_scope: np.ndarray, outpatient: np.ndarray, cell: np.ndarray,
+                   level: np.ndarray) -> np.ndarray:
+        """Fund payment of each claim as an admission (the caller keeps admissions' only):
+        the in-scope charges of the stay above the deductible, at the episode's ratio.
+
+        ``cell`` is (fund * 3 + tier) * 2 + retiree.
+        """
+        lvl = np.r_[level, 0.0][:, None, None]
+        bonus = self.retiree_bonus[:, None, None] * np.array([False, True])
+        ratio = np.clip((self.ratio[:, :, None] + bonus) * lvl, 0.0, 1.0)
+        deductible = np.repeat(self.deductible_table.ravel(), 2)
+        stay = in_scope - outpatient
+        stay -= deductible[cell]
+        np.maximum(stay, 0.0, out=stay)
+        stay *= ratio.ravel()[cell]
+        return stay
+
     def _outpatient(self, claims: Claims, in_scope: np.ndarray, pop: PatientPopulation,
-                    runs: tuple[np.ndarray, np.ndarray, np.ndarray], f: np.ndarray,
-                    lvl: np.ndarray) -> np.ndarray:
-        """Fund payments for outpatient care, channel by channel, within yearly limits.
+                    runs: tuple[np.ndarray, np.ndarray, np.ndarray], level: np.ndarray,
+                    paid: np.ndarray) -> None:
+        """Fund payments for outpatient care, channel by channel, within yearly limits,
+        added to ``paid`` (a claim is in one channel: the sum is the same as apart).
 
         ``in_scope`` is the outpatient part of each claim: all of a visit, and of an admission
         the tests billed before it as an outpatient visit (general pool). The general pool
-        pays only above the person's yearly outpatient deductible.
+        pays only above the person's yearly outpatient deductible. ``in_scope`` is the
+        caller's scratch: it is overwritten with the amounts the channels' ratios apply to.
         """
-        e, person = claims.episodes, claims.episodes.person
+        e, person, f = claims.episodes, claims.episodes.person, claims.episodes.fund
         outpatient = in_scope > 0
         channel = self.channel(e.kind, e.conditions)
-        general = np.where(outpatient & (channel == GENERAL), in_scope, 0.0)
-        left = self.outpatient_deductible[f] - pop.outpatient_deductible_year[person]
-        below_deductible = cap_by_person(general, left, runs)
+        general = channel == GENERAL
+        amount = np.where(outpatient & general, in_scope, 0.0)
+        room = self.outpatient_deductible[f]
+        room -= pop.outpatient_deductible_year[person]
+        below_deductible = cap_by_person(amount, room, runs, out=amount)
         add_by_person(pop.outpatient_deductible_year, person, below_deductible)
-        eligible = np.where(channel == GENERAL, in_scope - below_deductible, in_scope)
-        paid = np.zeros(len(claims))
+        eligible = np.subtract(in_scope, below_deductible, out=in_scope, where=general)
+        del below_deductible, general
+        lvl = np.r_[level, 0.0]
         for k, tally_name in _TALLY.items():
-            mine = outpatient & (channel == k)
-            ratio = np.clip(self.channel_ratio[k, f] * lvl, 0.0, 1.0)
-            amount = np.where(mine, eligible * ratio, 0.0)
+            ratio = np.clip(self.channel_ratio[k] * lvl, 0.0, 1.0)
+            np.multiply(eligible, ratio[f], out=amount)
+            amount[~(outpatient & (channel == k))] = 0.0
             tally = getattr(pop, tally_name)
-            capped = cap_by_person(amount, self.channel_limit[k, f] - tally[person], runs)
+            room = self.channel_limit[k, f]
+            room -= tally[person]
+            capped = cap_by_person(amount, room, runs, out=amount)
             add_by_person(tally, person, capped)
             paid += capped
-        return paid
 
     def shift_to_patients(self, claims: Claims, pop: PatientPopulation, mine: np.ndarray,
                           share: float) -> None:
