@@ -507,7 +507,15 @@ HEADER = (
 )
 
 
-def table_row(r: dict[str, Any]) -> tuple[str, ...]:
+TRACED = ("traced state B/p", "traced peak B/p")  # columns of --tracemalloc runs
+
+
+def table_row(r: dict[str, Any], traced: bool = False) -> tuple[str, ...]:
+    """One size's figures; with ``traced``, the tracemalloc run's state and peak too."""
+    extra = tuple(
+        f"{r[key]:,.0f}" if key in r else "-"
+        for key in ("state_bytes_per_person", "peak_bytes_per_person")
+    )
     return (
         f"{r['size']:,}",
         str(r["months"]),
@@ -520,7 +528,7 @@ def table_row(r: dict[str, Any]) -> tuple[str, ...]:
         f"{r['population_array_bytes_per_person']:.1f}",
         str(r["hospitals"]),
         str(r["suppliers"]),
-    )
+    ) + (extra if traced else ())
 
 
 def print_table(rows: list[tuple[str, ...]], align: Callable[[str, int], str]) -> None:
@@ -540,7 +548,9 @@ def print_report(payload: dict[str, Any]) -> None:
         f"sanyi, config {payload['config']} (timed months after {payload['warmup_years']} "
         "untimed warm-up year(s))"
     )
-    print_table([HEADER] + [table_row(r) for r in measured], str.rjust)
+    traced = any("peak_bytes_per_person" in r for r in measured)
+    header = HEADER + (TRACED if traced else ())
+    print_table([header] + [table_row(r, traced) for r in measured], str.rjust)
     print()
     peer, ref = payload.get("peer"), payload.get("reference")
     if peer and peer["installed"]:
@@ -567,6 +577,9 @@ def print_report(payload: dict[str, Any]) -> None:
     print("Mpm/s: millions of person-months per second of the timed months (median, min, max);")
     print("RSS B/p: peak resident memory above the RSS after imports, per person (median);")
     print("array B/p: the person arrays alone, per slot.")
+    if any("peak_bytes_per_person" in r for r in measured):
+        print("traced B/p: Python and numpy allocations under tracemalloc (one run a size), still")
+        print("held after the run (state) and at their peak, above the post-import baseline.")
     print("machine: " + ", ".join(f"{k}={v}" for k, v in payload["machine"].items()))
 
 
