@@ -140,7 +140,6 @@ class Hospital(mesa.Agent):
         self.revenue_month = 0.0
         self.cost_month = 0.0
         self.drug_purchase_month = 0.0
-        self.occupancy_month = 0.0
         self.purchases[:] = 0.0
 
     def adapt(self, prescribe: Callable[[Hospital], tuple[np.ndarray, float, float]]) -> None:
@@ -150,74 +149,6 @@ class Hospital(mesa.Agent):
         decisions.product_share, decisions.drug_volume, decisions.service_scale = prescribe(self)
         self.decisions = decisions
         self.year = HospitalYear()
-
-    # -- treatment ----------------------------------------------------------------------
-    def treat(self, episodes: Episodes, tariff: Tariff) -> Claims:
-        """Treat a batch of episodes (all at this hospital) and bill them at the tariff."""
-        d, u = self.decisions, episodes.u
-        kind, tier = episodes.kind, np.full(len(episodes), self.tier)
-        mild = (kind == ADMISSION) & (episodes.severity == 0)
-        kind[mild & (u[:, U_ADMIT] < d.admission_threshold)] = ACUTE_VISIT  # kept out of beds
-        inpatient = np.flatnonzero(kind == ADMISSION)
-        severity = episodes.severity.astype(np.int64)
-        group = episodes.group
-        los = np.zeros(len(episodes))
-        los[inpatient] = self._length_of_stay(tariff, severity[inpatient], group[inpatient],
-                                              u[inpatient])
-        intensity = np.where(kind == ADMISSION, d.intensity[group], d.visit_intensity) * (
-            d.service_scale)
-        self.year.admissions += inpatient.size
-        self.year.price_level += float(tariff.prices.local_factor(
-            episodes.rural[inpatient], tier[inpatient]).sum())
-        service = tariff.service_charge(kind, tier, severity, los, intensity, episodes.rural)
-        coded = severity.copy()
-        upcoded = inpatient[u[inpatient, U_UPCODE] < d.upcoding_share[group[inpatient]]]
-        coded[upcoded] = np.minimum(coded[upcoded] + 1, 2)
-        procedures = np.zeros(len(episodes))
-        procedures[inpatient] = (tariff.prices.procedure[self.tier] * tariff.severity_cost[
-            severity[inpatient]] * intensity[inpatient])
-        claims = Claims(
-            episodes=episodes, los_days=los.astype(np.float32), coded_severity=coded.astype(np.int8),
-            procedure=self._stent_needed(episodes), service_charge=service,
-            drug_charge=np.zeros(len(episodes)), consumable_charge=np.zeros(len(episodes)),
-            drug_cost=np.zeros(len(episodes)),
-            shifted_charge=np.where(kind == ADMISSION, d.shift_share * procedures, 0.0),
-            self_pay_charge=np.zeros(len(episodes)),  # set once drugs are dispensed
-            readmit=self._readmissions(kind, group, u),
-        )
-        self.cost_month += VARIABLE_COST_SHARE * float(service.sum())
-        self.year.service_charges += float(service.sum())
-        return claims
-
-    def _readmissions(self, kind: np.ndarray, group: np.ndarray, u: np.ndarray) -> np.ndarray:
-        """30-day readmissions: more when stays are cut, or care skimped, below the optimum."""
-        b, d = self.behaviour, self.decisions
-        l_opt, x_opt = 1 - b.overstay_under_ffs, 1 - b.overtreatment_under_ffs
-        shortfall = (np.maximum(l_opt - d.los_factor[group], 0) / l_opt
-                     + np.maximum(x_opt - d.intensity[group], 0) / x_opt)
-        p = b.readmission_base * (1 + b.readmission_per_shortfall * shortfall)
-        return (kind == ADMISSION) & (u[:, U_READMIT] < p)
-
-    def _length_of_stay(self, tariff: Tariff, severity: np.ndarray, group: np.ndarray,
-                        u: np.ndarray) -> np.ndarray:
-        """Stays of this month's admissions; a full hospital discharges earlier."""
-        norm = tariff.norm_los(np.full(severity.size, self.tier), severity)
-        noise = _lognormal_noise(u[:, U_LOS_1], u[:, U_LOS_2], LOS_NOISE_SIGMA)
-        los = np.maximum(norm * self.decisions.los_factor[group] * noise, 1.0)
-        capacity = self.beds * DAYS_PER_MONTH * MAX_OCCUPANCY
-        demand = los.sum()
-        self.occupancy_month = demand / max(self.beds * DAYS_PER_MONTH, 1e-9)
-        if demand > capacity > 0:
-            los *= capacity / demand
-        self.bed_days_month += float(los.sum())
-        return los
-
-    def _stent_needed(self, episodes: Episodes) -> np.ndarray:
-        """Coronary emergencies treated with a stent at county and city hospitals (the
-        pharmacy supplies it, or the patient is treated without one)."""
-        coronary = np.isin(episodes.diagnosis, CORONARY_DIAGNOSES) & (episodes.kind == ADMISSION)
-        return coronary & (self.tier >= 1) & (
-            episodes.u[:, U_PROCEDURE] < STENT_SHARE_OF_CORONARY_ADMISSIONS)
 
     def book_dispensing(self, purchases: np.ndarray, cost: float, charges: float) -> None:
         """The month's drugs and devices: units bought per product, their cost and charges."""
@@ -243,3 +174,128 @@ class Hospital(mesa.Agent):
     @property
     def surplus_month(self) -> float:
         return self.revenue_month - self.cost_month
+
+
+# -- treatment: every hospital's episodes in one pass -------------------------------------
+
+
+@dataclass
+class Wards:
+    """The hospitals' treatment choices stacked for one month, a row per hospital.
+
+    Treating each hospital's episodes in its own call cost dozens of small numpy calls per
+    hospital and month, so time grew with the number of hospitals rather than episodes;
+    gathering each episode's parameters by its hospital index applies the same rules to all
+    episodes at once.
+    """
+
+    tier: np.ndarray  # (H,) int
+    beds: np.ndarray  # (H,)
+    intensity: np.ndarray  # (H, N_GROUPS)
+    los_factor: np.ndarray  # (H, N_GROUPS)
+    upcoding_share: np.ndarray  # (H, N_GROUPS)
+    admission_threshold: np.ndarray  # (H,)
+    visit_intensity: np.ndarray  # (H,)
+    shift_share: np.ndarray  # (H,)
+    service_scale: np.ndarray  # (H,)
+
+    @classmethod
+    def of(cls, hospitals: list[Hospital]) -> Wards:
+        ds = [h.decisions for h in hospitals]
+
+        def stack(name: str) -> np.ndarray:
+            return np.array([getattr(d, name) for d in ds], dtype=np.float64)
+
+        return cls(np.array([h.tier for h in hospitals]), np.array([h.beds for h in hospitals]),
+                   stack("intensity"), stack("los_factor"), stack("upcoding_share"),
+                   stack("admission_threshold"), stack("visit_intensity"), stack("shift_share"),
+                   stack("service_scale"))
+
+
+def treat(hospitals: list[Hospital], episodes: Episodes, tariff: Tariff) -> Claims:
+    """Every hospital treats its episodes (``episodes.hospital``) and bills them at the
+    tariff; claims come back in the episodes' order. Mild admissions a hospital keeps out of
+    beds become outpatient visits (``episodes.kind`` changes in place). The hospitals' month
+    and year tallies (admissions, bed-days, service charges and their variable cost) grow."""
+    w, u, h = Wards.of(hospitals), episodes.u, episodes.hospital.astype(np.intp)
+    kind, group = episodes.kind, episodes.group
+    mild = (kind == ADMISSION) & (episodes.severity == 0)
+    kind[mild & (u[:, U_ADMIT] < w.admission_threshold[h])] = ACUTE_VISIT  # kept out of beds
+    inpatient = np.flatnonzero(kind == ADMISSION)
+    tier, severity = w.tier[h], episodes.severity.astype(np.int64)
+    h_in, g_in = h[inpatient], group[inpatient]
+    los = np.zeros(len(episodes))
+    los[inpatient] = _length_of_stay(hospitals, w, tariff, tier[inpatient], severity[inpatient],
+                                     h_in, g_in, u[inpatient])
+    intensity = np.where(kind == ADMISSION, w.intensity[h, group], w.visit_intensity[h]) * (
+        w.service_scale[h])
+    service = tariff.service_charge(kind, tier, severity, los, intensity, episodes.rural)
+    coded = severity.copy()
+    upcoded = inpatient[u[inpatient, U_UPCODE] < w.upcoding_share[h_in, g_in]]
+    coded[upcoded] = np.minimum(coded[upcoded] + 1, 2)
+    procedures = np.zeros(len(episodes))
+    procedures[inpatient] = (tariff.prices.procedure[tier[inpatient]]
+                             * tariff.severity_cost[severity[inpatient]] * intensity[inpatient])
+    level = tariff.prices.local_factor(episodes.rural[inpatient], tier[inpatient])
+    _tally(hospitals, h, h_in, level, service)
+    n = len(episodes)
+    return Claims(
+        episodes=episodes, los_days=los.astype(np.float32), coded_severity=coded.astype(np.int8),
+        procedure=_stent_needed(episodes, tier), service_charge=service,
+        drug_charge=np.zeros(n), consumable_charge=np.zeros(n), drug_cost=np.zeros(n),
+        shifted_charge=np.where(kind == ADMISSION, w.shift_share[h] * procedures, 0.0),
+        self_pay_charge=np.zeros(n),  # set once drugs are dispensed
+        readmit=_readmissions(hospitals[0].behaviour, w, kind, h, group, u),
+    )
+
+
+def _length_of_stay(hospitals: list[Hospital], w: Wards, tariff: Tariff, tier: np.ndarray,
+                    severity: np.ndarray, h: np.ndarray, group: np.ndarray,
+                    u: np.ndarray) -> np.ndarray:
+    """Stays of this month's admissions; a full hospital discharges earlier."""
+    norm = tariff.norm_los(tier, severity)
+    noise = _lognormal_noise(u[:, U_LOS_1], u[:, U_LOS_2], LOS_NOISE_SIGMA)
+    los = np.maximum(norm * w.los_factor[h, group] * noise, 1.0)
+    capacity = w.beds * DAYS_PER_MONTH * MAX_OCCUPANCY
+    demand = np.bincount(h, weights=los, minlength=len(hospitals))
+    full = (demand > capacity) & (capacity > 0)
+    if full.any():
+        squeeze = np.ones(len(hospitals))
+        squeeze[full] = capacity[full] / demand[full]
+        los *= squeeze[h]
+    bed_days = np.bincount(h, weights=los, minlength=len(hospitals))
+    for hospital, days in zip(hospitals, bed_days.tolist(), strict=True):
+        hospital.bed_days_month += days
+    return los
+
+
+def _tally(hospitals: list[Hospital], h: np.ndarray, h_in: np.ndarray, level: np.ndarray,
+           service: np.ndarray) -> None:
+    """The hospitals' month and year tallies of the batch, summed by hospital: admissions,
+    their local price level, service charges and the variable cost of providing them."""
+    n_h = len(hospitals)
+    admissions = np.bincount(h_in, minlength=n_h).tolist()
+    levels = np.bincount(h_in, weights=level, minlength=n_h).tolist()
+    charges = np.bincount(h, weights=service, minlength=n_h).tolist()
+    for k, hospital in enumerate(hospitals):
+        hospital.year.admissions += admissions[k]
+        hospital.year.price_level += levels[k]
+        hospital.cost_month += VARIABLE_COST_SHARE * charges[k]
+        hospital.year.service_charges += charges[k]
+
+
+def _readmissions(b: HospitalBehaviourConfig, w: Wards, kind: np.ndarray, h: np.ndarray,
+                  group: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """30-day readmissions: more when stays are cut, or care skimped, below the optimum."""
+    l_opt, x_opt = 1 - b.overstay_under_ffs, 1 - b.overtreatment_under_ffs
+    shortfall = (np.maximum(l_opt - w.los_factor[h, group], 0) / l_opt
+                 + np.maximum(x_opt - w.intensity[h, group], 0) / x_opt)
+    p = b.readmission_base * (1 + b.readmission_per_shortfall * shortfall)
+    return (kind == ADMISSION) & (u[:, U_READMIT] < p)
+
+
+def _stent_needed(episodes: Episodes, tier: np.ndarray) -> np.ndarray:
+    """Coronary emergencies treated with a stent at county and city hospitals (the pharmacy
+    supplies it, or the patient is treated without one)."""
+    coronary = np.isin(episodes.diagnosis, CORONARY_DIAGNOSES) & (episodes.kind == ADMISSION)
+    return coronary & (tier >= 1) & (episodes.u[:, U_PROCEDURE] < STENT_SHARE_OF_CORONARY_ADMISSIONS)

@@ -19,6 +19,7 @@ from omegaconf import DictConfig
 
 from sanyi.agents.fund import EmployeeFund, ResidentFund
 from sanyi.agents.hospital import Hospital
+from sanyi.agents.hospital import treat as treat_episodes
 from sanyi.agents.hospital_strategy import BestResponse
 from sanyi.agents.patients.care import CareSeeking, TierSetting
 from sanyi.agents.patients.cascade import CareCascade
@@ -372,25 +373,16 @@ class SanyiModel(mesa.Model):
                            opening_persons=self.population.n_alive)
 
     def _bill(self, episodes: Episodes) -> Claims:
-        """Each hospital treats its own episodes in bulk and bills them at the tariff.
+        """Each hospital treats its own episodes and bills them at the tariff.
 
         First hospitals send the severe cases they choose not to keep to the city hub of the
-        patient's alliance. Claims stay in person order, so the benefit rules pay a person's
-        claims in sequence. The episodes are sorted by hospital once, each hospital treats
-        its run of them (views), and the bills go back in one scatter per column.
+        patient's alliance. All hospitals' episodes are treated in one pass, each with its
+        hospital's choices (``agents/hospital.py`` ``treat``); claims stay in person order, so
+        the benefit rules pay a person's claims in sequence.
         """
         self._transfer(episodes)
-        by_hospital = np.argsort(episodes.hospital, kind="stable")
-        ordered = episodes.take(by_hospital)
-        bounds = np.searchsorted(ordered.hospital, np.arange(len(self.hospital_list) + 1))
         self.hospitals.do("reset_month")
-        parts = [
-            hospital.treat(ordered.rows(bounds[i], bounds[i + 1]), self.tariff)
-            for i, hospital in enumerate(self.hospital_list)
-        ]
-        claims = Claims.blank(episodes)
-        claims.put(by_hospital, parts)
-        return claims
+        return treat_episodes(self.hospital_list, episodes, self.tariff)
 
     def _transfer(self, episodes: Episodes) -> None:
         share = np.array([h.decisions.transfer_share for h in self.hospital_list])
