@@ -225,8 +225,8 @@ def treat(hospitals: list[Hospital], episodes: Episodes, tariff: Tariff) -> Clai
     tier, severity = w.tier[h], episodes.severity.astype(np.int64)
     h_in, g_in = h[inpatient], group[inpatient]
     los = np.zeros(len(episodes))
-    los[inpatient] = _length_of_stay(hospitals, w, tariff, tier[inpatient], severity[inpatient],
-                                     h_in, g_in, u[inpatient])
+    los[inpatient] = _length_of_stay(w, tariff, tier[inpatient], severity[inpatient], h_in,
+                                     g_in, u[inpatient])
     intensity = np.where(kind == ADMISSION, w.intensity[h, group], w.visit_intensity[h]) * (
         w.service_scale[h])
     service = tariff.service_charge(kind, tier, severity, los, intensity, episodes.rural)
@@ -237,7 +237,7 @@ def treat(hospitals: list[Hospital], episodes: Episodes, tariff: Tariff) -> Clai
     procedures[inpatient] = (tariff.prices.procedure[tier[inpatient]]
                              * tariff.severity_cost[severity[inpatient]] * intensity[inpatient])
     level = tariff.prices.local_factor(episodes.rural[inpatient], tier[inpatient])
-    _tally(hospitals, h, h_in, level, service)
+    _tally(hospitals, h, h_in, level, los[inpatient], service)
     n = len(episodes)
     return Claims(
         episodes=episodes, los_days=los.astype(np.float32), coded_severity=coded.astype(np.int8),
@@ -249,35 +249,34 @@ def treat(hospitals: list[Hospital], episodes: Episodes, tariff: Tariff) -> Clai
     )
 
 
-def _length_of_stay(hospitals: list[Hospital], w: Wards, tariff: Tariff, tier: np.ndarray,
-                    severity: np.ndarray, h: np.ndarray, group: np.ndarray,
-                    u: np.ndarray) -> np.ndarray:
+def _length_of_stay(w: Wards, tariff: Tariff, tier: np.ndarray, severity: np.ndarray,
+                    h: np.ndarray, group: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Stays of this month's admissions; a full hospital discharges earlier."""
     norm = tariff.norm_los(tier, severity)
     noise = _lognormal_noise(u[:, U_LOS_1], u[:, U_LOS_2], LOS_NOISE_SIGMA)
     los = np.maximum(norm * w.los_factor[h, group] * noise, 1.0)
     capacity = w.beds * DAYS_PER_MONTH * MAX_OCCUPANCY
-    demand = np.bincount(h, weights=los, minlength=len(hospitals))
+    demand = np.bincount(h, weights=los, minlength=w.beds.size)
     full = (demand > capacity) & (capacity > 0)
     if full.any():
-        squeeze = np.ones(len(hospitals))
+        squeeze = np.ones(w.beds.size)
         squeeze[full] = capacity[full] / demand[full]
         los *= squeeze[h]
-    bed_days = np.bincount(h, weights=los, minlength=len(hospitals))
-    for hospital, days in zip(hospitals, bed_days.tolist(), strict=True):
-        hospital.bed_days_month += days
     return los
 
 
 def _tally(hospitals: list[Hospital], h: np.ndarray, h_in: np.ndarray, level: np.ndarray,
-           service: np.ndarray) -> None:
+           stays: np.ndarray, service: np.ndarray) -> None:
     """The hospitals' month and year tallies of the batch, summed by hospital: admissions,
-    their local price level, service charges and the variable cost of providing them."""
+    their local price level and bed-days, service charges and the variable cost of providing
+    them."""
     n_h = len(hospitals)
     admissions = np.bincount(h_in, minlength=n_h).tolist()
     levels = np.bincount(h_in, weights=level, minlength=n_h).tolist()
+    bed_days = np.bincount(h_in, weights=stays, minlength=n_h).tolist()
     charges = np.bincount(h, weights=service, minlength=n_h).tolist()
     for k, hospital in enumerate(hospitals):
+        hospital.bed_days_month += bed_days[k]
         hospital.year.admissions += admissions[k]
         hospital.year.price_level += levels[k]
         hospital.cost_month += VARIABLE_COST_SHARE * charges[k]

@@ -77,10 +77,6 @@ class Episodes:
         """The episodes in another order (or a subset)."""
         return Episodes(**{f.name: getattr(self, f.name)[order] for f in fields(self)})
 
-    def rows(self, start: int, stop: int) -> Episodes:
-        """Episodes ``start:stop`` as views (no copy): a hospital's run of sorted episodes."""
-        return Episodes(**{f.name: getattr(self, f.name)[start:stop] for f in fields(self)})
-
     @staticmethod
     def concat(parts: list[Episodes]) -> Episodes:
         return Episodes(**{
@@ -124,9 +120,6 @@ class Claims:
     assistance_pay: np.ndarray | None = None
     commercial_pay: np.ndarray | None = None
 
-    BILLED = ("los_days", "coded_severity", "procedure", "service_charge", "drug_charge",
-              "consumable_charge", "drug_cost", "shifted_charge", "self_pay_charge", "readmit")
-
     @property
     def total_charge(self) -> np.ndarray:
         return self.service_charge + self.drug_charge + self.consumable_charge
@@ -151,25 +144,8 @@ class Claims:
     def __len__(self) -> int:
         return len(self.episodes)
 
-    @classmethod
-    def blank(cls, episodes: Episodes) -> Claims:
-        """Claims for ``episodes`` to be filled by the hospitals (``put``)."""
-        n = len(episodes)
-        dtypes = {"los_days": np.float32, "coded_severity": np.int8, "procedure": np.bool_,
-                  "readmit": np.bool_}
-        return cls(episodes=episodes,
-                   **{name: np.zeros(n, dtype=dtypes.get(name, np.float64)) for name in cls.BILLED})
-
     def subset(self, where: np.ndarray) -> Claims:
         """The claims at positions ``where`` (copies)."""
         values = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "episodes"}
         return Claims(episodes=self.episodes.take(where),
                       **{k: (v[where] if v is not None else None) for k, v in values.items()})
-
-    def put(self, where: np.ndarray, parts: list[Claims]) -> None:
-        """Write the hospitals' claims, which are for episodes ``where`` in the order of the
-        parts, into these claims: one scatter per column for all hospitals."""
-        for name in self.BILLED:
-            getattr(self, name)[where] = np.concatenate([getattr(p, name) for p in parts])
-        # a hospital may treat as outpatient
-        self.episodes.kind[where] = np.concatenate([p.episodes.kind for p in parts])
