@@ -149,7 +149,7 @@ class CareUseConfig:
     # township health centres admit readily; NHSS 2018 found higher rural than urban
     # hospitalisation). Fitted by sanyi-calibrate (conf/calibrate/defaults_fit.yaml; docs/calibration.md):
     # with the use trend it carries the NHSA resident inpatient rates 2021-2023.
-    rural_admission_factor: float = positive(1.02)
+    rural_admission_factor: float = positive(1.043)
     # Acute outpatient visits per person-year by the same age bands.
     outpatient_rate_by_age: list[float] = _checked(
         [5.0, 3.4, 4.4, 6.0, 7.0, 7.3], "nonneg_list"
@@ -165,8 +165,9 @@ class CareUseConfig:
     # health centres and county hospitals charge far less than urban community and city
     # hospitals; a tertiary hospital is in the city whoever comes. Costs per admission by
     # tier of employees (mostly urban) and residents (NHSA 2021), fitted by sanyi-calibrate
-    # (conf/calibrate/defaults_fit.yaml; docs/calibration.md).
-    rural_price_factor: ByTier = field(default_factory=lambda: ByTier(0.242, 0.398, 1.0))
+    # (conf/calibrate/defaults_fit.yaml); the secondary value from the focused refit
+    # (docs/calibration.md, "The 2021-2024 roll-out and the refit").
+    rural_price_factor: ByTier = field(default_factory=lambda: ByTier(0.242, 0.261, 1.0))
 
 
 @dataclass
@@ -324,13 +325,39 @@ class ScenarioConfig:
     emigration_rate: float = probability(0.003)
     # Multipliers on utilisation for historical shocks, by year (COVID-19: fewer admissions
     # 2020-2022). NHC bulletins: admissions 2018 254.5 million, 2022 246.9 million,
-    # 2023 301.9 million (health_system.csv); the multipliers are fitted by sanyi-calibrate
-    # (conf/calibrate/defaults_fit.yaml; docs/calibration.md)
-    # (2023 then raised by hand from the fitted 1.028 to 1.04, which holds the 2023 resident
-    # inpatient rate and the employees' growth 2021-2023 better).
+    # 2023 301.9 million (health_system.csv); 2020 fitted by sanyi-calibrate
+    # (conf/calibrate/defaults_fit.yaml), 2021-2023 refitted by hand with the 2021-2024
+    # roll-out of case payment (case_payment_share_by_year) to the 2021-2023 NHSA rows
+    # (docs/calibration.md, "The 2021-2024 roll-out and the refit").
     utilisation_shock_by_year: dict[str, float] = field(
-        default_factory=lambda: {"2020": 0.829, "2021": 0.959, "2022": 0.943, "2023": 1.04}
+        default_factory=lambda: {"2020": 0.829, "2021": 0.935, "2022": 0.95, "2023": 1.12}
     )
+
+    # Share of insured admissions paid by case (DRG/DIP) in the years before payment.start_year
+    # (model/policies/payment_rollout.py; years not listed: none, so from 2025 the payment
+    # lever alone decides, and runs started in 2024 or later never see it). Hand-set
+    # from the roll-out's schedule (recalled; not in the official series the model is fitted
+    # to): pilots paid for real from 2021 in 101 of about 393 pooling regions (30 DRG, 71
+    # DIP cities); NHSA, Three-year action plan for DRG/DIP payment reform (Nov 2021): at
+    # least 40 %, 30 % and 30 % of each province's regions to start in 2022, 2023 and 2024,
+    # and within a region 40 %, then 70 %, then all eligible hospitals and about 70 % of
+    # inpatient fund spending; NHSA bulletins: 206 regions paying by case by the end of 2022,
+    # nearly all by the end of 2024. The shares are averages over each year.
+    case_payment_share_by_year: dict[str, float] = field(
+        default_factory=lambda: {"2020": 0.0, "2021": 0.1, "2022": 0.3, "2023": 0.55,
+                                 "2024": 0.8})
+
+    # Further multipliers for urban persons, on top of utilisation_shock_by_year: the rebound
+    # after the end of COVID-19 controls (December 2022) was larger in the cities (NHSA
+    # spending per enrollee 2021-2023: employees +7.2 %/yr, residents +8.5 %/yr although
+    # residents are older on average and more of them rural; targets.csv). Hand-fitted with
+    # the 2021-2023 multipliers (docs/calibration.md, "The 2021-2024 roll-out and the
+    # refit").
+    utilisation_shock_urban_by_year: dict[str, float] = field(
+        default_factory=lambda: {"2023": 1.06})
+
+    def case_payment_path(self) -> dict[int, float]:
+        return {int(year): value for year, value in self.case_payment_share_by_year.items()}
 
     def tfr_path(self) -> dict[int, float]:
         return {int(year): value for year, value in self.tfr_by_year.items()}
@@ -352,6 +379,9 @@ class ScenarioConfig:
 
     def utilisation_shock(self, year: int) -> float:
         return float(self.utilisation_shock_by_year.get(str(year), 1.0))
+
+    def utilisation_shock_urban(self, year: int) -> float:
+        return float(self.utilisation_shock_urban_by_year.get(str(year), 1.0))
 
 
 # ---------------------------------------------------------------------------------------
@@ -604,10 +634,11 @@ class PricingConfig:
     drug_markup_rate: float = between(0.0, 0.0, 1.0)
     # Service price schedule of the price year, urban, yuan: bed-days and procedures
     # fitted by sanyi-calibrate (conf/calibrate/defaults_fit.yaml; docs/calibration.md) to
-    # NHSA costs per admission by tier and scheme in 2021; visits hand-calibrated.
-    bed_day_price: ByTier = field(default_factory=lambda: ByTier(572.0, 375.0, 728.0))
+    # NHSA costs per admission by tier and scheme in 2021 (secondary: the focused refit of
+    # docs/calibration.md, "The 2021-2024 roll-out and the refit"); visits hand-calibrated.
+    bed_day_price: ByTier = field(default_factory=lambda: ByTier(572.0, 394.0, 728.0))
     procedure_price_per_admission: ByTier = field(
-        default_factory=lambda: ByTier(2070.0, 1260.0, 2980.0)
+        default_factory=lambda: ByTier(2070.0, 1875.0, 2980.0)
     )
     outpatient_visit_price: ByTier = field(default_factory=lambda: ByTier(95.0, 190.0, 300.0))
     # Drugs per bed-day and per acute outpatient visit, in defined daily doses of the acute

@@ -43,6 +43,7 @@ from sanyi.model.medicine_supply import MedicineSupply
 from sanyi.model.policies import plugin
 from sanyi.model.policies.financing import uninsured_share
 from sanyi.model.policies.payment import PaymentContext
+from sanyi.model.policies.payment_rollout import with_rollout
 from sanyi.model.streams import Streams
 from sanyi.model.tariff import Tariff
 from sanyi.model.validation import validate
@@ -199,7 +200,7 @@ class SanyiModel(mesa.Model):
                                  members_by_home=self._members_by_home,
                                  reference_charges=self.tariff.drg_reference_charges)
         self.payment_context = context
-        self.payment = plugin.build(self.cfg.payment, context)
+        self.payment = with_rollout(plugin.build(self.cfg.payment, context), self.cfg, context)
 
     def _members_by_home(self) -> np.ndarray:
         """Enrollees of each fund by home primary facility, this month: (funds, facilities)."""

@@ -156,10 +156,16 @@ def _check_cross_field(cfg: SanyiConfig) -> None:
         _check_year_key("scenario.tfr_by_year", year)
         if not _is_number(tfr) or not 0 <= tfr <= 8:
             raise _fail(f"scenario.tfr_by_year.{year}", tfr, "a fertility rate in [0, 8]")
-    for year, m in cfg.scenario.utilisation_shock_by_year.items():
-        _check_year_key("scenario.utilisation_shock_by_year", year)
-        if not _is_number(m) or m < 0:
-            raise _fail(f"scenario.utilisation_shock_by_year.{year}", m, "a multiplier >= 0")
+    for key in ("utilisation_shock_by_year", "utilisation_shock_urban_by_year"):
+        for year, m in getattr(cfg.scenario, key).items():
+            _check_year_key(f"scenario.{key}", year)
+            if not _is_number(m) or m < 0:
+                raise _fail(f"scenario.{key}.{year}", m, "a multiplier >= 0")
+    for year, share in cfg.scenario.case_payment_share_by_year.items():
+        _check_year_key("scenario.case_payment_share_by_year", year)
+        if not _is_number(share) or not 0 <= share <= 1:
+            raise _fail(f"scenario.case_payment_share_by_year.{year}", share,
+                        "a share in [0, 1]")
 
 
 def _check_payment_switch(cfg: SanyiConfig) -> None:

@@ -9,9 +9,6 @@ from sanyi.model import calibration
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="2 of 87 rows still miss after the fit (employee "
-                   "secondary cost per admission 2021, resident balance 2023): "
-                   "docs/calibration.md, 'Not yet reproduced'")
 def test_every_calibration_row_with_a_tolerance_is_within_it() -> None:
     table = calibration.compare(simulate([], seeds=3))
     checked = table[table.within.notna()]

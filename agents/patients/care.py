@@ -90,12 +90,14 @@ class CareSeeking:
         self.outpatient_rate = np.repeat(np.asarray(cu.outpatient_rate_by_age)[band], 2)
         self.severity_cum = np.cumsum(cu.severity_shares)
         self.shock = 1.0
+        self.urban_shock = 1.0  # on top of the shock, for urban persons only
 
     def start_year(self, year: int) -> None:
         """Utilisation of the year: trend since the price year times any historical shock."""
         sc = self.cfg.scenario
         trend = inputs.growth_index(sc.utilisation_path(), year, self.cfg.pricing.price_year)
         self.shock = trend * sc.utilisation_shock(year)
+        self.urban_shock = sc.utilisation_shock_urban(year)
 
     # -- prices as patients see them ------------------------------------------------------
     def _price_tables(self, level: np.ndarray) -> None:
@@ -221,6 +223,8 @@ class CareSeeking:
     def _acute_visits(self, pop: PatientPopulation, cell: np.ndarray, demand_cell: np.ndarray,
                       u: np.ndarray) -> Sought:
         p = self.outpatient_rate[cell] / 12 * self.shock * self.demand[ACUTE_VISIT][demand_cell]
+        if self.urban_shock != 1.0:
+            p = p * np.where(pop.rural, 1.0, self.urban_shock)
         who = np.flatnonzero(pop.alive & (u < p))
         return self._sought(who, u[who], p[who])
 
@@ -228,7 +232,7 @@ class CareSeeking:
                     events: tuple[np.ndarray, np.ndarray], u: np.ndarray) -> Sought:
         cu = self.cfg.population.care_use
         yearly = (self.admission_rate[cell] + cu.admission_rate_per_condition * POPCOUNT[
-            pop.conditions]) * np.where(pop.rural, cu.rural_admission_factor, 1.0)
+            pop.conditions]) * np.where(pop.rural, cu.rural_admission_factor, self.urban_shock)
         p = yearly / 12 * self.shock * self.demand[ADMISSION][demand_cell]
         acute = np.flatnonzero(pop.alive & (u < p))
         v = u[acute] / p[acute]  # uniform: picks the severity, then (rescaled) forgone care
