@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from sanyi.model.config import ConfigError
 from sanyi.model.model import SanyiModel
 from sanyi.model.policies.financing import uninsured_share
 from tests.conftest import annual, clearly_positive, config, final, paired_gaps, run_model
@@ -125,3 +126,32 @@ def test_qalys_per_10k_yuan_use_real_start_year_yuan() -> None:
     assert row.expenditure_real_yuan < row.expenditure_yuan  # prices rose since 2024
     assert row.qalys_per_10k_fund_yuan == pytest.approx(
         row.qalys / row.expenditure_real_yuan * 1e4)
+
+
+def _admissions_by_place(seed: int, multiplier: float) -> np.ndarray:
+    """(urban, rural) admissions sought in January 2023."""
+    from sanyi.model.batches import ADMISSION
+
+    rebound = f"scenario.utilisation_shock_urban_by_year.2023={multiplier}"
+    model = SanyiModel(config(f"seed={seed}", rebound, size=10_000, start=2023, end=2023))
+    pop = model.population
+    episodes, _, _ = model.care.seek(pop, model.now, (np.empty(0, int), np.empty(0, int)),
+                                     model.benefit_levels)
+    rural = pop.rural[episodes.person[episodes.kind == ADMISSION]]
+    return np.array([(~rural).sum(), rural.sum()], dtype=float)
+
+
+def test_the_urban_rebound_of_2023_adds_urban_admissions_more_than_rural_ones() -> None:
+    """Rural persons keep their chance of admission; only later draws (tier, forgone care)
+    shift with the extra urban episodes, so rural counts move by noise alone."""
+    gaps = []
+    for seed in (0, 1, 2, 3):
+        base, more = _admissions_by_place(seed, 1.0), _admissions_by_place(seed, 1.5)
+        urban_change, rural_change = more / base - 1
+        gaps.append(urban_change - rural_change)
+    assert clearly_positive(np.array(gaps))
+
+
+def test_a_negative_urban_multiplier_is_refused_naming_the_key() -> None:
+    with pytest.raises(ConfigError, match=r"scenario\.utilisation_shock_urban_by_year\.2023"):
+        config("scenario.utilisation_shock_urban_by_year.2023=-1")

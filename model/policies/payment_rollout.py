@@ -9,11 +9,10 @@ admission while admissions kept rising (``docs/calibration.md``).
 The model's region stands for the national average, so rather than switching some of its
 few hospitals whole, a share ``s(y)`` (``scenario.case_payment_share_by_year``) of every
 insured admission is paid by the historical case method and ``1 - s(y)`` item by item (years
-not listed: none), and
-hospitals weigh that same mix when they choose stays, intensity and coding. From the
-lever's ``payment.start_year`` on, the lever alone pays: the roll-out is history, the lever
-is the experiment (the default lever, fee-for-service from 2025, is the counterfactual of
-no case payment).
+not listed: none), and hospitals weigh that same mix when they choose stays, intensity and
+coding. From the lever's ``payment.start_year`` on, the lever alone pays: the roll-out is
+history, the lever is the experiment (the default lever, fee-for-service from 2025, is the
+counterfactual of no case payment).
 """
 
 from __future__ import annotations
