@@ -147,7 +147,8 @@ class CareUseConfig:
     admission_rate_per_condition: float = nonneg(0.06)
     # Rural residents are admitted more often at a given age and health (county hospitals and
     # township health centres admit readily; NHSS 2018 found higher rural than urban
-    # hospitalisation). Fitted by sanyi-calibrate (conf/calibrate/defaults_fit.yaml; docs/calibration.md):
+    # hospitalisation). Fitted by sanyi-calibrate (conf/calibrate/defaults_fit.yaml; docs/calibration.md),
+    # 1.043 from the focused refit that came with the 2021-2024 roll-out of case payment:
     # with the use trend it carries the NHSA resident inpatient rates 2021-2023.
     rural_admission_factor: float = positive(1.043)
     # Acute outpatient visits per person-year by the same age bands.
@@ -347,12 +348,12 @@ class ScenarioConfig:
         default_factory=lambda: {"2020": 0.0, "2021": 0.1, "2022": 0.3, "2023": 0.55,
                                  "2024": 0.8})
 
-    # Further multipliers for urban persons, on top of utilisation_shock_by_year: the rebound
-    # after the end of COVID-19 controls (December 2022) was larger in the cities (NHSA
-    # spending per enrollee 2021-2023: employees +7.2 %/yr, residents +8.5 %/yr although
-    # residents are older on average and more of them rural; targets.csv). Hand-fitted with
-    # the 2021-2023 multipliers (docs/calibration.md, "The 2021-2024 roll-out and the
-    # refit").
+    # Further multipliers for urban persons, on top of utilisation_shock_by_year. Hand-fitted
+    # with the 2021-2023 multipliers (docs/calibration.md, "The 2021-2024 roll-out and the
+    # refit"): without it employees' spending per enrollee grows 5.5 %/yr 2021-2023 in the
+    # model against 7.2 % in NHSA's figures while residents' match; employees (urban) saw
+    # admissions per enrollee rise 24 % in 2023 (0.176 -> 0.219; targets.csv). Reading it as a
+    # larger urban rebound after COVID-19 controls ended (December 2022) is a hypothesis.
     utilisation_shock_urban_by_year: dict[str, float] = field(
         default_factory=lambda: {"2023": 1.06})
 
