@@ -17,6 +17,8 @@ counterfactual of no case payment).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from sanyi.model.batches import Claims
@@ -55,35 +57,33 @@ class WithRollout:
         if self.share(year) > 0:
             self.historical.start_year(year, history)
 
-    def _mix(self, name: str, year: int, *args) -> np.ndarray:
-        lever = getattr(self.lever, name)(*args, year)
-        s = self.share(year)
-        return lever if s == 0 else _blend(lever, getattr(self.historical, name)(*args, year), s)
+    def _mix(self, year: int, call: Callable[[PaymentMethod], np.ndarray]) -> np.ndarray:
+        """``call`` of the lever, blended with the same call of the historical method."""
+        lever, s = call(self.lever), self.share(year)
+        return lever if s == 0 else _blend(lever, call(self.historical), s)
 
     def price(self, claims: Claims, year: int) -> np.ndarray:
-        return self._mix("price", year, claims)
+        return self._mix(year, lambda m: m.price(claims, year))
 
     def lump_sums(self, year: int) -> np.ndarray:
-        return self._mix("lump_sums", year)
+        return self._mix(year, lambda m: m.lump_sums(year))
 
     def year_end(self, year: int, history: CaseHistory) -> np.ndarray:
-        s = self.share(year)
-        lever = self.lever.year_end(year, history)
-        return lever if s == 0 else _blend(lever, self.historical.year_end(year, history), s)
+        return self._mix(year, lambda m: m.year_end(year, history))
 
     def case_revenue(self, cases: CaseView, year: int) -> np.ndarray:
-        return self._mix("case_revenue", year, cases)
+        return self._mix(year, lambda m: m.case_revenue(cases, year))
 
     def item_based(self, claims: Claims, year: int) -> np.ndarray:
         """The share of each claim the fund pays by item (a cheaper drug saves the fund
         money on that share only)."""
-        return self._mix("item_based", year, claims)
+        return self._mix(year, lambda m: m.item_based(claims, year))
 
     def coding_gain(self, claims: Claims, year: int) -> np.ndarray:
-        return self._mix("coding_gain", year, claims)
+        return self._mix(year, lambda m: m.coding_gain(claims, year))
 
     def outpatient_revenue(self, cases: CaseView, year: int) -> np.ndarray:
-        return self._mix("outpatient_revenue", year, cases)
+        return self._mix(year, lambda m: m.outpatient_revenue(cases, year))
 
 
 def with_rollout(lever: PaymentMethod, cfg: SanyiConfig,
